@@ -1,0 +1,1 @@
+"""Reference CRM emulator: deals, funnels, integrations and WhatsApp business processes."""

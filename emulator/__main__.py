@@ -1,0 +1,79 @@
+"""``python -m emulator``: the CRM with demo data on SQLite, and the provider fakes beside it.
+
+By default the provider fakes (``python -m mocks``) run in the same process on --fakes-port and
+the CRM talks to them, so every "sent" message shows on their outbox page instead of reaching a
+real service. ``--real-providers`` points the CRM at the real provider URLs instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import uvicorn
+
+from emulator import seed
+from emulator.app import create_app
+from emulator.db import Database
+from emulator.settings import Settings
+
+
+def _parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--fakes-port", type=int, default=8100)
+    parser.add_argument("--real-providers", action="store_true", help="talk to the real provider APIs")
+    parser.add_argument("--keep-data", action="store_true", help="do not reload the demo data at start")
+    parser.add_argument("--control-api", action="store_true", help="enable /_control (tests, local clock)")
+    return parser.parse_args()
+
+
+def _serve_fakes(host: str, port: int) -> str:
+    from mocks.app import create_app as create_fakes_app
+    from mocks.demo import seed_demo
+    from mocks.registry import ProviderFakes
+
+    fakes = ProviderFakes(
+        wazzup_base_url=f"http://{host}:{port}/wazzup/v3",
+        i2crm_base_url=f"http://{host}:{port}/i2crm/api_v1",
+        default_base_url=f"http://{host}:{port}/default/v1",
+    )
+    seed_demo(fakes)
+    server = uvicorn.Server(uvicorn.Config(create_fakes_app(fakes), host=host, port=port, log_level="warning"))
+    threading.Thread(target=server.run, name="provider-fakes", daemon=True).start()
+    return f"http://{host}:{port}"
+
+
+def main() -> None:
+    args = _parse()
+    settings = Settings.from_env()
+    settings = replace(
+        settings,
+        public_base_url=os.environ.get("CRM_PUBLIC_BASE_URL", f"http://{args.host}:{args.port}"),
+        control_api=settings.control_api or args.control_api,
+    )
+    if not args.real_providers:
+        fakes_url = _serve_fakes(args.host, args.fakes_port)
+        settings = replace(
+            settings,
+            wazzup_base_url=f"{fakes_url}/wazzup/v3",
+            i2crm_base_url=f"{fakes_url}/i2crm/api_v1",
+            default_base_url=f"{fakes_url}/default/v1",
+        )
+        print(f"Provider fakes: {fakes_url}/ (outbox of every message the CRM sends)")
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.database_url)
+    database.create_schema()
+    if not args.keep_data:
+        seed.reset(database)
+    print(f"CRM: {settings.public_base_url}/deals/{seed.DEMO_DEAL_ID}  (admin/admin, manager/manager)")
+    uvicorn.run(create_app(settings, database), host=args.host, port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

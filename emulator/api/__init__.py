@@ -1,0 +1,1 @@
+"""The JSON front door of the CRM (OpenAPI at /docs)."""

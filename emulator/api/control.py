@@ -1,0 +1,78 @@
+"""Control API for tests and local development (off unless CRM_CONTROL_API is on)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+from emulator import clock, seed
+from emulator.automation.scheduler import Scheduler
+from emulator.errors import ValidationFailed
+
+router = APIRouter(prefix="/_control", tags=["Управление (тесты)"])
+
+
+class ResetIn(BaseModel):
+    with_processes: bool = True
+
+
+class ClockIn(BaseModel):
+    now: dt.datetime | None = None
+    advance_seconds: float | None = None
+
+
+def _scheduler(request: Request) -> Scheduler:
+    return request.app.state.scheduler
+
+
+@router.get("/health")
+def health() -> dict[str, Any]:
+    return {"status": "ok", "now": clock.now().isoformat()}
+
+
+@router.post("/reset")
+def reset(request: Request, body: ResetIn | None = None) -> dict[str, Any]:
+    """Empty the database and load the demo data (optionally without its business process)."""
+    seed.reset(request.app.state.database, with_processes=(body or ResetIn()).with_processes)
+    return {"status": "ok"}
+
+
+@router.post("/seed")
+def reseed(request: Request) -> dict[str, Any]:
+    seed.reset(request.app.state.database, with_processes=True)
+    return {"status": "ok"}
+
+
+@router.post("/clock")
+def set_clock(body: ClockIn) -> dict[str, Any]:
+    if (body.now is None) == (body.advance_seconds is None):
+        raise ValidationFailed.one("now", "Время", "передайте ровно одно из now и advance_seconds")
+    if body.now is not None:
+        clock.set_now(body.now)
+    else:
+        assert body.advance_seconds is not None
+        if body.advance_seconds < 0:
+            raise ValidationFailed.one("advance_seconds", "Сдвиг", "время не идёт назад")
+        clock.advance(body.advance_seconds)
+    return {"now": clock.now().isoformat()}
+
+
+@router.post("/scheduler/run-due")
+def run_due(request: Request) -> dict[str, Any]:
+    report = _scheduler(request).run_due()
+    return {
+        "runs": report.runs,
+        "attempts": report.attempts,
+        "recovered": report.recovered,
+        "now": clock.now().isoformat(),
+    }
+
+
+@router.get("/scheduler/next-due")
+def next_due(request: Request) -> dict[str, Any]:
+    """The earliest moment something is due (a run or a retry), so tests can step through time."""
+    moment = _scheduler(request).next_due_at()
+    return {"next_due_at": moment.isoformat() if moment else None}

@@ -1,0 +1,187 @@
+"""Pydantic schemas of deals, contacts, tasks, the timeline, dialogs and scheduled runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class Ref(BaseModel):
+    id: int
+    name: str
+
+
+class StageOut(BaseModel):
+    id: int
+    name: str
+    position: int
+    is_final: bool
+
+
+class ButtonOut(BaseModel):
+    id: int
+    label: str
+    target_stage_id: int
+
+
+class FunnelOut(BaseModel):
+    id: int
+    name: str
+    stages: list[StageOut]
+    buttons: list[ButtonOut]
+
+
+class PhoneIn(BaseModel):
+    value: str
+    kind: str = "Мобильный"
+
+
+class ContactIn(BaseModel):
+    name: str = ""
+    is_primary: bool = False
+    phones: list[PhoneIn] = Field(default_factory=list)
+    emails: list[str] = Field(default_factory=list)
+
+
+class ContactOut(ContactIn):
+    id: int
+    position: int
+    label: str  # "Основной контакт" / "Не основной контакт"
+
+
+class TaskIn(BaseModel):
+    title: str
+    due_at: dt.datetime
+
+
+class TaskOut(BaseModel):
+    id: int
+    title: str
+    due_at: dt.datetime
+    due_relative: str
+    done: bool
+
+
+class CustomFieldValueOut(BaseModel):
+    id: int
+    name: str
+    value: str
+
+
+class DealOut(BaseModel):
+    id: int
+    title: str
+    funnel: Ref
+    stage: Ref
+    responsible: Ref | None
+    previous_responsible: Ref | None
+    client_name: str
+    client_region: str | None
+    client_region_label: str
+    contacts: list[ContactOut]
+    tasks: list[TaskOut]
+    custom_fields: list[CustomFieldValueOut]
+    buttons: list[ButtonOut]
+    url: str
+    created_at: dt.datetime
+
+
+class DealCreate(BaseModel):
+    funnel_id: int
+    stage_id: int | None = None
+    title: str = ""
+    client_name: str = ""
+    client_region: str | None = None
+    responsible_id: int | None = None
+    contacts: list[ContactIn] = Field(default_factory=list)
+
+
+class DealUpdate(BaseModel):
+    title: str | None = None
+    client_name: str | None = None
+    client_region: str | None = None
+    responsible_id: int | None = None
+    custom_fields: dict[int, str] | None = None
+
+
+class StageChange(BaseModel):
+    stage_id: int
+
+
+class FunnelChange(BaseModel):
+    funnel_id: int
+    stage_id: int | None = None
+
+
+class ChangeResult(BaseModel):
+    changed: bool
+    deal: DealOut
+
+
+class TimelineEntryOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    body: str
+    author: str | None
+    created_at: dt.datetime
+    when: str  # "сегодня в 14:24"
+    message_id: int | None
+
+
+class AttachmentOut(BaseModel):
+    filename: str
+    url: str
+    size: int
+    content_type: str
+
+
+class DialogMessageOut(BaseModel):
+    id: int
+    to_number: str
+    to_display: str
+    provider: str
+    provider_label: str
+    channel_phone: str
+    text: str
+    attachments: list[AttachmentOut]
+    status: str
+    status_label: str
+    status_reason: str | None
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    process_id: int
+    process_version: int
+    run_id: int
+    created_at: dt.datetime
+    when: str
+
+
+class RunOut(BaseModel):
+    id: int
+    process_id: int
+    process_version: int
+    stage: Ref
+    triggered_at: dt.datetime
+    due_at: dt.datetime
+    due_relative: str
+    status: str
+    cancel_reason: str | None
+
+
+class CustomFieldIn(BaseModel):
+    name: str
+
+
+class CustomFieldOut(BaseModel):
+    id: int
+    name: str
+    token: str
+
+
+class UserOut(BaseModel):
+    id: int
+    name: str
+    login: str
+    role: str

@@ -1,0 +1,28 @@
+"""Pydantic schemas of the integrations page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+
+from emulator.api.process_schemas import ChannelRef
+
+
+class ConnectIn(BaseModel):
+    api_key: str = ""
+    base_url: str | None = None
+
+
+class IntegrationOut(BaseModel):
+    provider: str
+    title: str
+    description: str
+    site: str
+    messaging: bool
+    connected: bool
+    connected_at: dt.datetime | None
+    base_url: str | None
+    webhook_url: str | None
+    webhook_secret: str | None
+    channels: list[ChannelRef]

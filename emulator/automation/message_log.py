@@ -1,0 +1,59 @@
+"""The deal's log of business-process messages: one entry per number, kept in step with its status."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emulator import relative_time, timeline
+from emulator.models import MessageStatus, OutgoingMessage, TimelineEntry
+from emulator.vocabulary import MESSAGE_STATUS_LABELS, NOT_SENT_LABEL, TIMELINE_BP_TITLE
+
+KIND = "bp_message"
+
+
+def status_line(message: OutgoingMessage) -> str:
+    label = MESSAGE_STATUS_LABELS[message.status]
+    if message.status == MessageStatus.ERROR:
+        return f"Статус: {label}: {message.status_reason or 'неизвестная ошибка'}"
+    if message.status == MessageStatus.RETRYING and message.next_attempt_at is not None:
+        when = relative_time.relative(message.next_attempt_at)
+        return f"Статус: {label} {when}: {message.status_reason or ''}".rstrip(": ")
+    return f"Статус: {label}"
+
+
+def open_entry(session: Session, message: OutgoingMessage) -> TimelineEntry:
+    return timeline.record(
+        session,
+        message.deal_id,
+        KIND,
+        TIMELINE_BP_TITLE,
+        status_line(message),
+        at=message.created_at,
+        message_id=message.id,
+        run_id=message.run_id,
+    )
+
+
+def refresh_entry(session: Session, message: OutgoingMessage) -> None:
+    entry = session.scalar(select(TimelineEntry).where(TimelineEntry.message_id == message.id))
+    if entry is None:
+        open_entry(session, message)
+    else:
+        entry.body = status_line(message)
+
+
+def not_sent(session: Session, deal_id: int, run_id: int, reason: str) -> None:
+    timeline.record(session, deal_id, KIND, TIMELINE_BP_TITLE, f"Статус: {NOT_SENT_LABEL}: {reason}", run_id=run_id)
+
+
+def failed(session: Session, deal_id: int, run_id: int, reason: str) -> None:
+    """An error before any message existed (integration or channel unusable)."""
+    timeline.record(
+        session,
+        deal_id,
+        KIND,
+        TIMELINE_BP_TITLE,
+        f"Статус: {MESSAGE_STATUS_LABELS['error']}: {reason}",
+        run_id=run_id,
+    )

@@ -1,0 +1,33 @@
+"""When to try a failed send again: the S2 schedule (10 s ... 5 h), Retry-After, idempotency windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+RETRY_DELAYS_SECONDS: tuple[int, ...] = (10, 30, 60, 120, 180, 240, 600, 3600, 7200, 18000)
+MAX_ATTEMPTS = len(RETRY_DELAYS_SECONDS) + 1
+
+
+@dataclass(frozen=True)
+class Decision:
+    next_attempt_at: dt.datetime | None  # None: give up
+    give_up_reason: str | None = None
+
+
+def after_transient_failure(
+    attempts: int,
+    now: dt.datetime,
+    retry_after: float | None = None,
+    not_after: dt.datetime | None = None,
+) -> Decision:
+    """``attempts`` made so far (>= 1). Retry-After stretches the wait, never shortens it."""
+    if attempts >= MAX_ATTEMPTS:
+        return Decision(None, f"попыток: {attempts}")
+    wait = float(RETRY_DELAYS_SECONDS[attempts - 1])
+    if retry_after is not None:
+        wait = max(wait, retry_after)
+    next_at = now + dt.timedelta(seconds=wait)
+    if not_after is not None and next_at > not_after:
+        return Decision(None, "статус неизвестен")
+    return Decision(next_at)

@@ -1,0 +1,119 @@
+"""Executes due runs and due message attempts: synchronously on request, or in a background loop.
+
+Claims are atomic (a compare-and-set on the row's status, with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL), so several schedulers over one database never execute a run or a message twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+
+from emulator import clock
+from emulator.automation import delivery, run_execution
+from emulator.db import Database
+from emulator.models import OutgoingMessage, ProcessRun, RunStatus
+from emulator.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DueReport:
+    runs: int = 0
+    attempts: int = 0
+    recovered: int = 0
+
+
+class Scheduler:
+    def __init__(self, database: Database, settings: Settings, worker: str | None = None) -> None:
+        self.database = database
+        self.settings = settings
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.lease = dt.timedelta(seconds=3 * settings.provider_timeout_seconds)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def _claim_and_execute_run(self) -> bool:
+        now = clock.now()
+        with self.database.session() as session:
+            query = (
+                select(ProcessRun.id)
+                .where(ProcessRun.status == RunStatus.SCHEDULED, ProcessRun.due_at <= now)
+                .order_by(ProcessRun.due_at, ProcessRun.id)
+                .limit(1)
+            )
+            if self.database.is_postgres:
+                query = query.with_for_update(skip_locked=True)
+            run_id = session.scalar(query)
+            if run_id is None:
+                return False
+            taken = session.execute(
+                update(ProcessRun)
+                .where(ProcessRun.id == run_id, ProcessRun.status == RunStatus.SCHEDULED)
+                .values(status=RunStatus.RUNNING, claimed_by=self.worker, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if taken.rowcount != 1:
+                return True  # someone else took it; look again
+            run = session.get(ProcessRun, run_id)
+            assert run is not None
+            session.refresh(run)
+            run_execution.execute(session, self.settings, run, now)
+        return True
+
+    def run_due(self, max_steps: int = 100_000) -> DueReport:
+        """Do everything due at the current clock time, then return (used by tests and the loop)."""
+        report = DueReport()
+        with self._lock:
+            with self.database.session() as session:
+                report.recovered = delivery.recover_interrupted(session, clock.now(), self.lease)
+            for _ in range(max_steps):
+                if self._claim_and_execute_run():
+                    report.runs += 1
+                    continue
+                with self.database.session() as session:
+                    due = delivery.due_message_ids(session, clock.now(), limit=1)
+                if not due:
+                    break
+                if delivery.deliver(self.database, self.settings, due[0], self.worker):
+                    report.attempts += 1
+        return report
+
+    def next_due_at(self) -> dt.datetime | None:
+        with self.database.session() as session:
+            run_at = session.scalar(select(func.min(ProcessRun.due_at)).where(ProcessRun.status == RunStatus.SCHEDULED))
+            message_at = session.scalar(
+                select(func.min(OutgoingMessage.next_attempt_at)).where(
+                    OutgoingMessage.status.in_(delivery.DUE_STATUSES)
+                )
+            )
+        moments = [m.replace(tzinfo=dt.UTC) if m.tzinfo is None else m for m in (run_at, message_at) if m]
+        return min(moments) if moments else None
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.settings.scheduler_interval_seconds):
+            try:
+                self.run_due()
+            except Exception:  # keep the loop alive; the next tick tries again
+                log.exception("scheduler tick failed")
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="crm-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None

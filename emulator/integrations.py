@@ -1,0 +1,167 @@
+"""Connecting, configuring and disconnecting the cards of "СОЦ. СЕТИ И МЕССЕНДЖЕРЫ".
+
+A messaging provider is connected with an API key that the provider must accept: the CRM
+asks the provider for its channels at once and keeps them. A service is offered in the
+business-process editor only while it is connected and has at least one active channel.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emulator import clock
+from emulator.errors import NotFound, ValidationFailed
+from emulator.integration_catalogue import CARDS_BY_PROVIDER
+from emulator.models import Channel, Integration
+from emulator.providers.base import AuthRejected, ChannelInfo, Credentials, ProviderError
+from emulator.providers.registry import adapter_for
+from emulator.settings import Settings
+from emulator.vocabulary import MESSAGING_PROVIDERS
+
+API_KEY_LABEL = "API ключ"
+BASE_URL_LABEL = "Адрес API"
+
+
+def list_integrations(session: Session) -> list[Integration]:
+    return list(session.scalars(select(Integration).order_by(Integration.position)))
+
+
+def get_integration(session: Session, provider: str) -> Integration:
+    integration = session.scalar(select(Integration).where(Integration.provider == provider))
+    if integration is None:
+        raise NotFound("Интеграция", provider)
+    return integration
+
+
+def webhook_url(settings: Settings, provider: str) -> str:
+    return f"{settings.public_base_url}/api/webhooks/{provider}"
+
+
+def credentials(settings: Settings, integration: Integration) -> Credentials:
+    return Credentials(
+        api_key=integration.api_key or "",
+        base_url=(integration.base_url or settings.provider_base_url(integration.provider)).rstrip("/"),
+        webhook_url=webhook_url(settings, integration.provider),
+        webhook_secret=integration.webhook_secret,
+    )
+
+
+def _apply_channels(session: Session, integration: Integration, infos: list[ChannelInfo]) -> None:
+    """Upsert by the provider's id; channels the provider no longer lists become "removed"."""
+    now = clock.now()
+    known = {c.external_id: c for c in integration.channels}
+    seen: set[str] = set()
+    for info in infos:
+        seen.add(info.external_id)
+        channel = known.get(info.external_id)
+        if channel is None:
+            channel = Channel(external_id=info.external_id)
+            integration.channels.append(channel)
+        channel.phone = info.phone
+        channel.name = info.name
+        channel.state = info.state
+        channel.active = info.active
+        channel.send_key = info.send_key
+        channel.synced_at = now
+    for external_id, channel in known.items():
+        if external_id not in seen:
+            channel.state = "removed"
+            channel.active = False
+            channel.synced_at = now
+    session.flush()
+
+
+def connect(
+    session: Session, settings: Settings, provider: str, api_key: str, base_url: str | None = None
+) -> Integration:
+    """Connect (or reconnect with a new key). Nothing is stored unless the provider accepts the key."""
+    integration = get_integration(session, provider)
+    key = (api_key or "").strip()
+    if not key:
+        raise ValidationFailed.one("api_key", API_KEY_LABEL, "обязательное поле")
+    if len(key) > 300:
+        raise ValidationFailed.one("api_key", API_KEY_LABEL, "не длиннее 300 символов")
+    url = (base_url or "").strip() or None
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ValidationFailed.one("base_url", BASE_URL_LABEL, "адрес должен начинаться с http:// или https://")
+    if provider in MESSAGING_PROVIDERS:
+        candidate = Credentials(
+            api_key=key,
+            base_url=(url or settings.provider_base_url(provider)).rstrip("/"),
+            webhook_url=webhook_url(settings, provider),
+            webhook_secret=integration.webhook_secret,
+        )
+        adapter = adapter_for(provider, settings)
+        try:
+            infos = adapter.fetch_channels(candidate)
+            adapter.subscribe_webhooks(candidate)
+        except AuthRejected as exc:
+            raise ValidationFailed.one("api_key", API_KEY_LABEL, exc.reason) from exc
+        except ProviderError as exc:
+            raise ValidationFailed.one("api_key", API_KEY_LABEL, f"не удалось проверить ключ: {exc.reason}") from exc
+        _apply_channels(session, integration, infos)
+        if integration.webhook_secret is None:
+            integration.webhook_secret = secrets.token_hex(16)
+    integration.api_key = key
+    integration.base_url = url
+    integration.connected = True
+    integration.connected_at = clock.now()
+    session.flush()
+    return integration
+
+
+def disconnect(session: Session, provider: str) -> Integration:
+    """Channels are kept, so a reconnect restores the processes that use them."""
+    integration = get_integration(session, provider)
+    integration.connected = False
+    integration.api_key = None
+    session.flush()
+    return integration
+
+
+def sync_channels(session: Session, settings: Settings, provider: str) -> Integration:
+    integration = get_integration(session, provider)
+    if provider not in MESSAGING_PROVIDERS:
+        raise ValidationFailed.one("provider", "Интеграция", f"у «{CARDS_BY_PROVIDER[provider].title}» нет каналов")
+    if not integration.connected:
+        raise ValidationFailed.one("provider", "Интеграция", "интеграция не подключена")
+    try:
+        infos = adapter_for(provider, settings).fetch_channels(credentials(settings, integration))
+    except ProviderError as exc:
+        raise ValidationFailed.one("channels", "Каналы", f"не удалось обновить каналы: {exc.reason}") from exc
+    _apply_channels(session, integration, infos)
+    return integration
+
+
+@dataclass(frozen=True)
+class AvailableService:
+    provider: str
+    channels: list[Channel]
+
+
+def available_services(session: Session) -> list[AvailableService]:
+    """Services the editor offers: connected, with at least one active channel (only those listed)."""
+    services = []
+    for integration in list_integrations(session):
+        if integration.provider not in MESSAGING_PROVIDERS or not integration.connected:
+            continue
+        active = [c for c in integration.channels if c.active]
+        if active:
+            services.append(AvailableService(integration.provider, active))
+    return services
+
+
+def unavailability_reason(session: Session, provider: str) -> str | None:
+    """Why a service cannot be used now, or None when it can."""
+    integration = session.scalar(select(Integration).where(Integration.provider == provider))
+    if integration is None or provider not in MESSAGING_PROVIDERS:
+        return "неизвестный сервис"
+    if not integration.connected:
+        return "интеграция отключена"
+    if not any(c.active for c in integration.channels):
+        return "нет активных каналов"
+    return None

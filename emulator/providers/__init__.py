@@ -1,0 +1,1 @@
+"""One adapter per messaging provider (i2crm, Wazzup, Default) behind one interface."""

@@ -1,0 +1,56 @@
+"""Runtime settings of the emulator, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path(os.environ.get("CRM_DATA_DIR", ".crm-data"))
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the emulator needs to know about its surroundings."""
+
+    database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'crm.sqlite3'}"
+    files_dir: Path = DEFAULT_DATA_DIR / "files"
+    public_base_url: str = "http://127.0.0.1:8000"
+    wazzup_base_url: str = "https://api.wazzup24.com/v3"
+    i2crm_base_url: str = "https://app.i2crm.ru/api_v1"
+    default_base_url: str = "https://api.default.example/v1"
+    control_api: bool = False
+    scheduler_loop: bool = True
+    scheduler_interval_seconds: float = 1.0
+    provider_timeout_seconds: float = 10.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        base = cls()
+        data_dir = Path(os.environ.get("CRM_DATA_DIR", str(DEFAULT_DATA_DIR)))
+        return replace(
+            base,
+            database_url=os.environ.get("DATABASE_URL", f"sqlite:///{data_dir / 'crm.sqlite3'}"),
+            files_dir=Path(os.environ.get("CRM_FILES_DIR", str(data_dir / "files"))),
+            public_base_url=os.environ.get("CRM_PUBLIC_BASE_URL", base.public_base_url).rstrip("/"),
+            wazzup_base_url=os.environ.get("WAZZUP_BASE_URL", base.wazzup_base_url).rstrip("/"),
+            i2crm_base_url=os.environ.get("I2CRM_BASE_URL", base.i2crm_base_url).rstrip("/"),
+            default_base_url=os.environ.get("DEFAULT_BASE_URL", base.default_base_url).rstrip("/"),
+            control_api=_flag("CRM_CONTROL_API", base.control_api),
+            scheduler_loop=_flag("CRM_SCHEDULER_LOOP", base.scheduler_loop),
+        )
+
+    def provider_base_url(self, provider: str) -> str:
+        return {
+            "wazzup": self.wazzup_base_url,
+            "i2crm": self.i2crm_base_url,
+            "default": self.default_base_url,
+        }[provider]

@@ -1,0 +1,78 @@
+"""Scenario time: frozen at a fixed Moscow instant, moved only by steps.
+
+Moving the clock steps through every moment at which something falls due (a delayed run, a
+retry), running the scheduler at each, so a 3-day delay or a 5-hour retry schedule costs what an
+immediate send costs, and every attempt happens at its exact due time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from emulator.client import CrmClient
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+SCENARIO_START = dt.datetime(2026, 11, 10, 14, 23, 0, tzinfo=MOSCOW)
+
+
+class TimeMover(Protocol):
+    def now(self) -> dt.datetime: ...
+    def move_to(self, moment: dt.datetime) -> None: ...
+
+
+class FreezegunMover:
+    """In-process: freezegun's frozen clock, seen by the emulator thread too."""
+
+    def __init__(self, factory: object) -> None:
+        self._factory = factory
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def move_to(self, moment: dt.datetime) -> None:
+        self._factory.move_to(moment)  # type: ignore[attr-defined]
+
+
+class RemoteMover:
+    """Against an emulator in another process: its control API's clock."""
+
+    def __init__(self, client: CrmClient) -> None:
+        self._client = client
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self._client.health()["now"])
+
+    def move_to(self, moment: dt.datetime) -> None:
+        self._client.set_clock(moment)
+
+
+class ScenarioClock:
+    def __init__(self, mover: TimeMover, client: CrmClient) -> None:
+        self._mover = mover
+        self._client = client
+
+    def now(self) -> dt.datetime:
+        return self._mover.now().astimezone(MOSCOW)
+
+    def run_due(self) -> None:
+        self._client.run_due()
+
+    def advance(self, delta: dt.timedelta) -> None:
+        """Let ``delta`` pass, executing everything that falls due on the way, each at its moment."""
+        if delta < dt.timedelta(0):
+            raise ValueError("время не идёт назад")
+        target = self._mover.now() + delta
+        self._client.run_due()
+        for _ in range(10_000):
+            due = self._client.next_due()
+            if due is None or due > target:
+                break
+            if due > self._mover.now():
+                self._mover.move_to(due)
+            self._client.run_due()
+        else:
+            raise RuntimeError("the scheduler keeps something due that it never executes")
+        self._mover.move_to(target)
+        self._client.run_due()

@@ -1,0 +1,64 @@
+"""The emulator served by uvicorn in a background thread, on a free port, with its own database."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import uvicorn
+
+from emulator.app import create_app
+from emulator.db import Database
+from emulator.settings import Settings
+
+
+class _NotifyingServer(uvicorn.Server):
+    """A uvicorn server that says when it is ready (no polling, no sleeps)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+class EmulatorServer:
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        port = self._socket.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.settings = replace(
+            Settings(),
+            database_url=database_url or f"sqlite:///{data_dir / 'crm.sqlite3'}",
+            files_dir=data_dir / "files",
+            public_base_url=self.base_url,
+            control_api=True,
+            scheduler_loop=False,
+        )
+        self.database = Database(self.settings.database_url)
+        self.database.drop_schema()
+        self.database.create_schema()
+        config = uvicorn.Config(
+            create_app(self.settings, self.database), log_level="warning", lifespan="on", timeout_keep_alive=30
+        )
+        self._server = _NotifyingServer(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="crm-emulator", daemon=True
+        )
+
+    def start(self) -> EmulatorServer:
+        self._thread.start()
+        if not self._server.ready.wait(timeout=60):
+            raise RuntimeError("the emulator did not start within 60 s")
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+        self.database.engine.dispose()
