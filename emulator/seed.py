@@ -70,7 +70,7 @@ def _integrations(now: dt.datetime) -> list[Integration]:
                 Channel(
                     external_id=c.external_id,
                     phone=c.phone,
-                    name=c.name,
+                    name=c.name or c.phone,
                     state=c.state,
                     active=c.state == "active",
                     send_key=c.send_key,

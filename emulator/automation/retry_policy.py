@@ -28,6 +28,6 @@ def after_transient_failure(
     if retry_after is not None:
         wait = max(wait, retry_after)
     next_at = now + dt.timedelta(seconds=wait)
-    if not_after is not None and next_at > not_after:
+    if not_after is not None and next_at >= not_after:  # at the very edge the provider may have forgotten
         return Decision(None, "статус неизвестен")
     return Decision(next_at)

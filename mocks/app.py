@@ -1,0 +1,104 @@
+"""Standalone mount: the same fake objects served over HTTP by FastAPI (``python -m mocks``).
+
+- ``/wazzup/v3/...``, ``/i2crm/api_v1/...``, ``/default/v1/...``: the providers' APIs;
+- ``/_fakes/...``: the control API (``mocks.control_api``), never subject to faults;
+- ``/``: the outbox page.
+
+Transport faults are best effort over a real socket:
+- ``slow``: processed, answered after really waiting ``seconds``;
+- ``timeout`` / ``lost_answer``: the connection is held for ``seconds`` (default 60; unprocessed /
+  processed respectively) and then dropped unanswered -- the client sees a read timeout, never a connect
+  timeout;
+- ``connection_refused`` / ``connection_reset``: the connection is closed with nothing written (a TCP
+  connection was already accepted, so neither a true refusal nor an RST is possible); ``requests``
+  raises ``ConnectionError(ProtocolError("Connection aborted.", RemoteDisconnected(...)))``.
+The drop relies on uvicorn, which closes the socket when the ASGI app returns a value other than None
+(it logs "ASGI callable should return None"); other servers, and Starlette's TestClient, see no answer
+and fail differently (TestClient raises AssertionError).
+"""
+
+from __future__ import annotations
+
+from asyncio import sleep
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from starlette.types import Message, Receive, Scope, Send
+
+from mocks.control_api import control_router
+from mocks.outbox_page import render_outbox_page
+from mocks.provider_fake import ProviderFake
+from mocks.registry import ProviderFakes
+from mocks.wire import FakeRequest, Outcome
+
+PREFIXES = {"wazzup": "/wazzup/v3", "i2crm": "/i2crm/api_v1", "default": "/default/v1"}
+METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"]
+_DROP = "mocks.drop_connection"
+
+
+class ProviderFakesApp(FastAPI):
+    """FastAPI that can drop a connection: when a route asks for it, its answer is swallowed and the ASGI
+    call returns a non-None value, on which uvicorn closes the socket with nothing written."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return None
+        drop: list[bool] = []
+        scope[_DROP] = drop
+
+        async def guarded_send(message: Message) -> None:
+            if not drop:
+                await send(message)
+
+        await super().__call__(scope, receive, guarded_send)
+        if drop:
+            return "dropped"  # type: ignore[return-value]  # deliberate: uvicorn closes the socket
+        return None
+
+
+def _provider_endpoint(fake: ProviderFake) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        fake_request = FakeRequest(
+            method=request.method,
+            path="/" + request.path_params["rest"],
+            query=dict(request.query_params),
+            headers=dict(request.headers),
+            body=await request.body(),
+        )
+        response = await run_in_threadpool(fake.handle, fake_request)
+        if response.delay > 0:
+            await sleep(response.delay)
+        if response.outcome is Outcome.ANSWERED:
+            return Response(response.body_bytes(), response.status, response.all_headers())
+        drop = request.scope.get(_DROP)
+        if drop is None:  # served by something other than ProviderFakesApp.__call__: no way to drop
+            return Response(status_code=502)
+        drop.append(True)
+        return Response(status_code=500)
+
+    return endpoint
+
+
+def create_app(fakes: ProviderFakes | None = None) -> FastAPI:
+    """The FastAPI app serving ``fakes`` (fresh empty fakes when omitted); ``app.state.fakes`` holds them."""
+    fakes = fakes if fakes is not None else ProviderFakes()
+    app = ProviderFakesApp(title="Provider fakes", description="Stateful fakes of Wazzup, i2crm and Default")
+    app.state.fakes = fakes
+    for fake in fakes.all():
+        app.add_api_route(
+            PREFIXES[fake.name] + "/{rest:path}",
+            _provider_endpoint(fake),
+            methods=METHODS,
+            include_in_schema=False,
+            name=f"{fake.name}_api",
+        )
+    app.include_router(control_router(fakes))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def outbox_page() -> str:
+        return render_outbox_page(fakes)
+
+    return app

@@ -1,0 +1,231 @@
+"""The standalone server's control API (``/_fakes/...``): what tests do to in-process fakes, over JSON.
+
+Errors: 404 for an unknown provider or channel, 400 for a bad argument (unknown state, fault kind...),
+409 when an action cannot happen (no webhook URL set), 502 when the CRM could not be reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import requests
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, ConfigDict
+
+from mocks.faults import Fault
+from mocks.provider_fake import ProviderFake, RateLimit
+from mocks.registry import ProviderFakes
+
+
+class KeyIn(BaseModel):
+    key: str
+
+
+class ChannelIn(BaseModel):
+    phone: str
+    state: str = "active"
+    name: str | None = None
+    transport: str = "whatsapp"
+    channel_id: str | None = None
+    key: str | None = None
+
+
+class StateIn(BaseModel):
+    state: str
+
+
+class NumberIn(BaseModel):
+    number: str
+
+
+class FaultIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    times: int | None = 1
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+    body: Any = None
+    headers: dict[str, str] | None = None
+    retry_after: int = 1
+    seconds: float | None = None
+
+
+class StatusIn(BaseModel):
+    message_id: str
+    status: str
+    error: dict[str, Any] | None = None
+    signature: str | None = None
+    unsigned: bool = False
+
+
+class WebhookIn(BaseModel):
+    url: str | None = None
+    secret: str | None = None
+
+
+class RateLimitIn(BaseModel):
+    requests: int
+    per_seconds: float
+
+
+class CrmIn(BaseModel):
+    crm_base_url: str
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except KeyError as error:
+        raise HTTPException(404, str(error.args[0] if error.args else error)) from error
+    except ValueError as error:
+        raise HTTPException(400, str(error)) from error
+    except RuntimeError as error:
+        raise HTTPException(409, str(error)) from error
+    except requests.RequestException as error:
+        raise HTTPException(502, f"the CRM could not be reached: {error}") from error
+
+
+def fake_state(fake: ProviderFake) -> dict[str, Any]:
+    """A fake's configuration as JSON."""
+    limit = fake.rate_limit
+    return {
+        "name": fake.name,
+        "base_url": fake.base_url,
+        "api_keys": sorted(fake.api_keys),
+        "channels": [channel.to_json() for channel in fake.channels.values()],
+        "not_on_whatsapp": sorted(fake.not_on_whatsapp),
+        "faults": [fault.to_json() for fault in fake.faults.pending],
+        "webhook_url": fake.webhook_url,
+        "webhook_secret": fake.webhook_secret,
+        "rate_limit": None if limit is None else {"requests": limit.requests, "per_seconds": limit.per_seconds},
+    }
+
+
+def control_router(fakes: ProviderFakes) -> APIRouter:
+    """Routes under ``/_fakes`` acting on ``fakes``."""
+    router = APIRouter(prefix="/_fakes", tags=["control"])
+
+    def fake_named(name: str) -> ProviderFake:
+        with _translated_errors():
+            return fakes.get(name)
+
+    @router.post("/reset")
+    def reset_all() -> dict[str, bool]:
+        fakes.reset()
+        return {"ok": True}
+
+    @router.get("/outbox")
+    def outbox_all() -> list[dict[str, Any]]:
+        return [message.to_json() for message in fakes.outbox()]
+
+    @router.post("/webhooks")
+    def configure_webhooks(body: CrmIn) -> dict[str, bool]:
+        fakes.configure_webhooks(body.crm_base_url)
+        return {"ok": True}
+
+    @router.get("/{name}")
+    def state(name: str) -> dict[str, Any]:
+        return fake_state(fake_named(name))
+
+    @router.post("/{name}/reset")
+    def reset(name: str) -> dict[str, bool]:
+        fake_named(name).reset()
+        return {"ok": True}
+
+    @router.post("/{name}/api-keys")
+    def add_api_key(name: str, body: KeyIn) -> dict[str, bool]:
+        with _translated_errors():
+            fake_named(name).add_api_key(body.key)
+        return {"ok": True}
+
+    @router.post("/{name}/channels")
+    def add_channel(name: str, body: ChannelIn) -> dict[str, Any]:
+        with _translated_errors():
+            channel = fake_named(name).add_channel(
+                body.phone, body.state, body.name, body.transport, channel_id=body.channel_id, key=body.key
+            )
+        return channel.to_json()
+
+    @router.patch("/{name}/channels/{phone}")
+    def set_channel_state(name: str, phone: str, body: StateIn) -> dict[str, Any]:
+        fake = fake_named(name)
+        with _translated_errors():
+            fake.set_channel_state(phone, body.state)
+            return fake.channel(phone).to_json()
+
+    @router.delete("/{name}/channels/{phone}")
+    def remove_channel(name: str, phone: str) -> dict[str, bool]:
+        with _translated_errors():
+            fake_named(name).remove_channel(phone)
+        return {"ok": True}
+
+    @router.post("/{name}/not-on-whatsapp")
+    def mark_not_on_whatsapp(name: str, body: NumberIn) -> dict[str, bool]:
+        with _translated_errors():
+            fake_named(name).mark_not_on_whatsapp(body.number)
+        return {"ok": True}
+
+    @router.post("/{name}/faults")
+    def add_fault(name: str, body: FaultIn) -> dict[str, Any]:
+        with _translated_errors():
+            fault = Fault(**body.model_dump())
+        fake_named(name).faults.add(fault)
+        return fault.to_json()
+
+    @router.delete("/{name}/faults")
+    def clear_faults(name: str) -> dict[str, bool]:
+        fake_named(name).clear_faults()
+        return {"ok": True}
+
+    @router.get("/{name}/journal")
+    def journal(
+        name: str, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[dict[str, Any]]:
+        return [entry.to_json() for entry in fake_named(name).journal.filter(method, path, status)]
+
+    @router.delete("/{name}/journal")
+    def clear_journal(name: str) -> dict[str, bool]:
+        fake_named(name).journal.clear()
+        return {"ok": True}
+
+    @router.get("/{name}/outbox")
+    def outbox(name: str, to: str | None = None) -> list[dict[str, Any]]:
+        fake = fake_named(name)
+        with _translated_errors():
+            messages = fake.outbox if to is None else fake.outbox_to(to)
+        return [message.to_json() for message in messages]
+
+    @router.post("/{name}/status")
+    def emit_status(name: str, body: StatusIn) -> dict[str, int]:
+        fake = fake_named(name)
+        with _translated_errors():
+            crm_status = fake.emit_status(
+                body.message_id, body.status, error=body.error, signature=body.signature, unsigned=body.unsigned
+            )
+        return {"crm_status": crm_status}
+
+    @router.get("/{name}/webhook-deliveries")
+    def webhook_deliveries(name: str) -> list[dict[str, Any]]:
+        return [delivery.to_json() for delivery in fake_named(name).webhook_deliveries]
+
+    @router.patch("/{name}/webhook")
+    def set_webhook(name: str, body: WebhookIn) -> dict[str, Any]:
+        fake = fake_named(name)
+        if "url" in body.model_fields_set:
+            fake.webhook_url = body.url
+        if "secret" in body.model_fields_set:
+            fake.webhook_secret = body.secret
+        return {"webhook_url": fake.webhook_url, "webhook_secret": fake.webhook_secret}
+
+    @router.put("/{name}/rate-limit")
+    def set_rate_limit(name: str, body: RateLimitIn | None = None) -> dict[str, Any]:
+        fake = fake_named(name)
+        fake.rate_limit = None if body is None else RateLimit(body.requests, body.per_seconds)
+        return fake_state(fake)
+
+    return router

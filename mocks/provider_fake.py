@@ -1,0 +1,297 @@
+"""The machinery the three fakes share: keys, channels, journal, faults, outbox, rate window, webhooks.
+
+A subclass implements ``process()`` (the provider's own routing, auth and validation), its error formats,
+and its status-webhook format. ``handle()`` wraps ``process()`` with faults and the journal; it holds the
+fake's lock for the whole request, so content downloads and Wazzup's webhook test POST happen under it
+(the URLs they hit must not call back into the same fake).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from abc import ABC, abstractmethod
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from mocks.channel import FakeChannel, phone_digits
+from mocks.clock import utc_now
+from mocks.faults import Fault, FaultPlan
+from mocks.journal import Journal, JournalEntry
+from mocks.outbox import Attachment, OutboxMessage
+from mocks.webhook_delivery import WebhookDelivery, deliver, encode_payload
+from mocks.wire import FakeRequest, FakeResponse, Outcome
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``requests`` API requests per sliding ``per_seconds`` window (per fake)."""
+
+    requests: int
+    per_seconds: float
+
+
+class ProviderFake(ABC):
+    """A stateful fake of one provider's HTTP API."""
+
+    name: ClassVar[str]
+    default_base_url: ClassVar[str]
+    channel_states: ClassVar[frozenset[str]]
+    status_vocabulary: ClassVar[frozenset[str]]
+    default_rate_limit: ClassVar[RateLimit | None] = None
+
+    def __init__(self, base_url: str | None = None) -> None:
+        self.base_url: str = (base_url or self.default_base_url).rstrip("/")
+        self._lock = threading.RLock()
+        self.journal = Journal()
+        self.faults = FaultPlan()
+        self.webhook_deliveries: list[WebhookDelivery] = []
+        self._init_state()
+
+    def _init_state(self) -> None:
+        self.api_keys: set[str] = set()
+        self.channels: dict[str, FakeChannel] = {}
+        self.not_on_whatsapp: set[str] = set()
+        self.rate_limit: RateLimit | None = self.default_rate_limit
+        self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self._outbox: list[OutboxMessage] = []
+        self._hits: deque[datetime] = deque()
+        self._reset_provider_state()
+
+    @abstractmethod
+    def _reset_provider_state(self) -> None:
+        """Clear the provider's own memories (idempotency windows, counters)."""
+
+    def reset(self) -> None:
+        """Back to empty: no keys, channels, faults, journal, outbox, windows or webhook settings."""
+        with self._lock:
+            self.journal.clear()
+            self.faults.clear()
+            self.webhook_deliveries.clear()
+            self._init_state()
+
+    # --- state the tests arrange -------------------------------------------------------------------
+
+    def add_api_key(self, key: str) -> None:
+        """Accept ``key`` as a credential."""
+        if not key:
+            raise ValueError("an API key must not be empty")
+        with self._lock:
+            self.api_keys.add(key)
+
+    def add_channel(
+        self,
+        phone: str,
+        state: str = "active",
+        name: str | None = None,
+        transport: str = "whatsapp",
+        channel_id: str | None = None,
+        key: str | None = None,
+    ) -> FakeChannel:
+        """Connect a channel for ``phone`` (any formatting; stored as digits).
+
+        ``channel_id`` / ``key`` fix the provider's identifiers (demo data the CRM already knows);
+        by default the provider makes them up.
+        """
+        digits = phone_digits(phone)
+        self._check_state(state)
+        with self._lock:
+            if digits in self.channels:
+                raise ValueError(f"{self.name}: a channel for {digits} already exists")
+            channel = self._new_channel(digits, state, name or f"WhatsApp {digits}", transport)
+            if channel_id is not None:
+                channel.id = channel_id
+            if key is not None:
+                channel.key = key
+            self.channels[digits] = channel
+            return channel
+
+    @abstractmethod
+    def _new_channel(self, phone: str, state: str, name: str, transport: str) -> FakeChannel:
+        """A channel with provider-style identifiers."""
+
+    def channel(self, phone: str) -> FakeChannel:
+        """The channel of ``phone``; KeyError when there is none."""
+        digits = phone_digits(phone)
+        with self._lock:
+            if digits not in self.channels:
+                raise KeyError(f"{self.name}: no channel for {digits}")
+            return self.channels[digits]
+
+    def channel_by_id(self, channel_id: object) -> FakeChannel | None:
+        """The channel whose id is ``channel_id``, if any."""
+        return next((c for c in self.channels.values() if c.id == channel_id), None)
+
+    def set_channel_state(self, phone: str, state: str) -> None:
+        """Change a channel's state (the provider's own vocabulary)."""
+        self._check_state(state)
+        with self._lock:
+            self.channel(phone).state = state
+
+    def remove_channel(self, phone: str) -> None:
+        """Disconnect a channel."""
+        with self._lock:
+            del self.channels[self.channel(phone).phone]
+
+    def mark_not_on_whatsapp(self, number: str) -> None:
+        """Make sends to ``number`` fail the way this provider reports "no WhatsApp account"."""
+        with self._lock:
+            self.not_on_whatsapp.add(phone_digits(number))
+
+    def _check_state(self, state: str) -> None:
+        if state not in self.channel_states:
+            allowed = sorted(self.channel_states)
+            raise ValueError(f"{self.name}: unknown channel state {state!r}; use {allowed}")
+
+    # --- faults ------------------------------------------------------------------------------------
+
+    def fail_next(self, kind: str, times: int = 1, **params: Any) -> None:
+        """The next ``times`` matching API requests fail with ``kind`` (see ``mocks.faults``)."""
+        self.faults.add(Fault.build(kind, times, params))
+
+    def fail_always(self, kind: str, **params: Any) -> None:
+        """Every matching API request fails with ``kind`` until ``clear_faults()``."""
+        self.faults.add(Fault.build(kind, None, params))
+
+    def clear_faults(self) -> None:
+        """Drop every planned fault."""
+        self.faults.clear()
+
+    # --- outbox ------------------------------------------------------------------------------------
+
+    @property
+    def outbox(self) -> list[OutboxMessage]:
+        """Accepted messages, oldest first."""
+        with self._lock:
+            return list(self._outbox)
+
+    def outbox_to(self, number: str) -> list[OutboxMessage]:
+        """Accepted messages to ``number`` (any formatting)."""
+        digits = phone_digits(number)
+        return [message for message in self.outbox if message.to == digits]
+
+    def _accept(
+        self,
+        message_id: str,
+        channel: FakeChannel,
+        to: str,
+        text: str | None,
+        attachments: list[Attachment],
+        idempotency_key: str | None,
+    ) -> OutboxMessage:
+        message = OutboxMessage(
+            provider=self.name,
+            id=message_id,
+            channel=channel.phone,
+            to=to,
+            text=text,
+            attachments=attachments,
+            idempotency_key=idempotency_key,
+            accepted_at=utc_now(),
+        )
+        self._outbox.append(message)
+        return message
+
+    # --- requests ----------------------------------------------------------------------------------
+
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        """Answer one API request: apply a planned fault or process it, and journal it."""
+        with self._lock:
+            received = utc_now()
+            fault = self.faults.take(request.method, request.path)
+            response, answered = self._respond(request, fault)
+            kind = fault.kind if fault is not None else None
+            self.journal.record(JournalEntry.of(self.name, request, response, kind, received, answered))
+            return response
+
+    def _respond(self, request: FakeRequest, fault: Fault | None) -> tuple[FakeResponse, bool]:
+        if fault is None:
+            return self.process(request), True
+        never_reached = {
+            "timeout": Outcome.CONNECT_TIMEOUT,
+            "connection_refused": Outcome.CONNECTION_REFUSED,
+            "connection_reset": Outcome.CONNECTION_RESET,
+        }
+        if fault.kind in never_reached:
+            delay = fault.hold_seconds if fault.kind == "timeout" else 0.0
+            return FakeResponse(0, outcome=never_reached[fault.kind], delay=delay), False
+        if fault.kind == "status":
+            status = fault.status or 500
+            body = fault.body if fault.body is not None else self.error_body_for_status(status)
+            return FakeResponse(status, body, dict(fault.headers or {})), True
+        if fault.kind == "rate_limit":
+            return self.rate_limited(fault.retry_after), True
+        response = self.process(request)
+        if fault.kind == "lost_answer":
+            response.outcome = Outcome.READ_TIMEOUT
+            response.delay = fault.hold_seconds
+        else:
+            response.delay = fault.seconds or 0.0
+            if request.timeout is not None and response.delay >= request.timeout:
+                response.outcome = Outcome.READ_TIMEOUT
+        return response, True
+
+    def _over_rate_limit(self) -> int | None:
+        """Count one request against the window; the Retry-After seconds when it is over the limit."""
+        limit = self.rate_limit
+        if limit is None:
+            return None
+        now = utc_now()
+        window = timedelta(seconds=limit.per_seconds)
+        while self._hits and self._hits[0] <= now - window:
+            self._hits.popleft()
+        if len(self._hits) >= limit.requests:
+            return max(1, math.ceil((self._hits[0] + window - now).total_seconds()))
+        self._hits.append(now)
+        return None
+
+    @abstractmethod
+    def process(self, request: FakeRequest) -> FakeResponse:
+        """The provider's own behaviour: routing, auth, rate limit, validation, state changes."""
+
+    @abstractmethod
+    def error_body_for_status(self, status: int) -> Any:
+        """The provider's generic error body for an injected ``status`` fault without a body."""
+
+    @abstractmethod
+    def rate_limited(self, retry_after: int) -> FakeResponse:
+        """The provider's 429 answer."""
+
+    # --- status webhooks ---------------------------------------------------------------------------
+
+    def emit_status(
+        self,
+        message_id: str,
+        status: str,
+        *,
+        error: dict[str, Any] | None = None,
+        signature: str | None = None,
+        unsigned: bool = False,
+    ) -> int:
+        """POST a status webhook in this provider's format to ``webhook_url``; the CRM's HTTP status."""
+        if status not in self.status_vocabulary:
+            raise ValueError(f"{self.name}: unknown status {status!r}; use {sorted(self.status_vocabulary)}")
+        url = self._webhook_target()
+        raw = encode_payload(self.status_payload(message_id, status, error, utc_now()))
+        delivery = deliver(url, raw, self.webhook_headers(raw, signature, unsigned))
+        with self._lock:
+            self.webhook_deliveries.append(delivery)
+        return delivery.status
+
+    def _webhook_target(self) -> str:
+        if not self.webhook_url:
+            raise RuntimeError(f"{self.name}: webhook_url is not set, nowhere to send the status")
+        return self.webhook_url
+
+    @abstractmethod
+    def status_payload(
+        self, message_id: str, status: str, error: dict[str, Any] | None, now: datetime
+    ) -> dict[str, Any]:
+        """The webhook body."""
+
+    @abstractmethod
+    def webhook_headers(self, raw: bytes, signature: str | None, unsigned: bool) -> dict[str, str]:
+        """The webhook's authentication headers."""

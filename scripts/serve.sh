@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Starts the CRM emulator with its demo data on http://127.0.0.1:8000 (deal 9396), and the provider
+# fakes on http://127.0.0.1:8100 (their outbox shows every message the CRM "sends").
+# Extra arguments go to `python -m emulator` (see --help).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e .
+exec .venv/bin/python -m emulator "$@"

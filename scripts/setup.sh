@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything the suite needs into this checkout: a virtualenv with the project, a Chromium
+# for Playwright, and Allure 3 for the HTML report. Safe to run again; it only adds what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[test]"
+
+# A browser for the @ui scenarios: the system's Chromium where there is one (or can be installed
+# from the distribution, as on CI), Playwright's own download elsewhere (a developer's laptop).
+if [ -x /usr/bin/chromium ]; then
+  echo "browser: /usr/bin/chromium"
+elif command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  echo "browser: /usr/bin/chromium (installed from the distribution)"
+else
+  .venv/bin/python -m playwright install chromium
+fi
+
+# Allure 3 (npm package "allure") renders the HTML report; no Java needed.
+if command -v npm >/dev/null 2>&1; then
+  npm install --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund
+else
+  echo "npm not found: the suite runs, but the HTML report needs Node.js (npm install)" >&2
+fi

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up (scripts/setup.sh), runs every test (unit, provider fakes, web, acceptance) on 2 workers,
+# then renders the Allure report into reports/allure-report. Extra arguments go to pytest.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh || exit 1
+
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+status=$?
+if [ "$status" = "5" ]; then
+  echo "pytest collected no tests: that is a failure here, not a pass" >&2
+  status=1
+fi
+
+if [ -x node_modules/.bin/allure ]; then
+  node_modules/.bin/allure generate reports/allure-results >/dev/null \
+    && echo "Allure report: reports/allure-report/index.html" \
+    || echo "the Allure report could not be generated" >&2
+fi
+exit "$status"

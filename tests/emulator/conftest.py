@@ -1,0 +1,41 @@
+"""A seeded database per test, and the app over it, without any server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from emulator import seed
+from emulator.db import Database
+from emulator.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return replace(
+        Settings(),
+        database_url=f"sqlite:///{tmp_path / 'crm.sqlite3'}",
+        files_dir=tmp_path / "files",
+        public_base_url="http://crm.test",
+        control_api=True,
+        scheduler_loop=False,
+    )
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    db = Database(settings.database_url)
+    db.create_schema()
+    seed.reset(db, with_processes=False)
+    yield db
+    db.engine.dispose()
+
+
+@pytest.fixture
+def session(database: Database) -> Iterator[Session]:
+    with database.session() as s:
+        yield s

@@ -1,0 +1,133 @@
+"""Wazzup fake: the webhook subscription (PATCH/GET /webhooks) and status webhooks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import requests
+import responses
+from freezegun import freeze_time
+
+from mocks import ProviderFakes, WazzupFake
+
+if TYPE_CHECKING:
+    from conftest import LocalPeer  # fixtures only; never imported at run time
+
+KEY = "w-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+def assert_error(response: requests.Response, code: str) -> None:
+    assert response.status_code == 400, response.text
+    assert (response.json()["status"], response.json()["error"]) == (400, code)
+
+
+@pytest.fixture
+def wazzup(fakes: ProviderFakes) -> WazzupFake:
+    fakes.wazzup.add_api_key(KEY)
+    return fakes.wazzup
+
+
+def subscribe(wazzup: WazzupFake, body: Any) -> requests.Response:
+    return requests.patch(f"{wazzup.base_url}/webhooks", json=body, headers=AUTH, timeout=5)
+
+
+def test_subscribing_posts_a_test_webhook_and_saves_the_subscription(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, peer: LocalPeer
+) -> None:
+    wazzup.webhook_secret = "crm-key"
+    uri = f"{peer.url}/api/webhooks/wazzup"
+    answer = subscribe(wazzup, {"webhooksUri": uri, "subscriptions": {"messagesAndStatuses": True}})
+    assert answer.status_code == 200
+    assert answer.json() == {"ok": True}
+    [test] = peer.posts("/api/webhooks/wazzup")
+    assert test.json == {"test": True}
+    assert test.headers["Authorization"] == "Bearer crm-key"
+    assert wazzup.webhook_url == uri
+    current = requests.get(f"{wazzup.base_url}/webhooks", headers=AUTH, timeout=5).json()
+    assert current["webhooksUri"] == uri
+    assert current["subscriptions"]["messagesAndStatuses"] is True
+    assert current["subscriptions"]["channelsUpdates"] is False
+
+
+def test_a_failed_test_webhook_fails_the_subscription(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, peer: LocalPeer
+) -> None:
+    peer.status = 500
+    body = {"webhooksUri": f"{peer.url}/api/webhooks/wazzup", "subscriptions": {"messagesAndStatuses": True}}
+    assert_error(subscribe(wazzup, body), "WEBHOOK_TEST_FAILED")
+    assert wazzup.webhook_url is None
+    body["webhooksUri"] = "https://unreachable.example/hook"
+    assert_error(subscribe(wazzup, body), "WEBHOOK_TEST_FAILED")
+    assert wazzup.webhook_url is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"webhooksUri": "https://crm.example/" + "a" * 181, "subscriptions": {"messagesAndStatuses": True}},
+        {"webhooksUri": "crm.example/hook", "subscriptions": {"messagesAndStatuses": True}},
+        {"webhooksUri": "https://crm.example/hook", "subscriptions": "all"},
+        {"webhooksUri": "https://crm.example/hook"},
+        {"webhooksUri": "https://crm.example/hook", "subscriptions": {"statuses": True}},
+        {"webhooksUri": "https://crm.example/hook", "subscriptions": {"messagesAndStatuses": "yes"}},
+    ],
+)
+def test_an_invalid_subscription_is_refused_without_a_test_post(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, peer: LocalPeer, body: dict[str, Any]
+) -> None:
+    assert_error(subscribe(wazzup, body), "INVALID_WEBHOOKS_DATA")
+    assert peer.received == []
+
+
+def test_a_200_character_webhook_uri_is_accepted(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, peer: LocalPeer
+) -> None:
+    uri = f"{peer.url}/"
+    uri += "a" * (200 - len(uri))
+    assert subscribe(wazzup, {"webhooksUri": uri, "subscriptions": {}}).status_code == 200
+    [test] = peer.posts()
+    assert "Authorization" not in test.headers  # no crmKey configured, no bearer
+
+
+def test_status_webhooks_use_the_wazzup_format_and_crm_key(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, peer: LocalPeer
+) -> None:
+    wazzup.webhook_url = f"{peer.url}/api/webhooks/wazzup"
+    wazzup.webhook_secret = "crm-key"
+    with freeze_time("2025-03-01 09:00:00.250"):
+        assert wazzup.emit_status("m-1", "delivered") == 200
+        peer.status = 401
+        assert wazzup.emit_status("m-1", "error", error={"error": "BAD_CONTACT", "description": "x"}) == 401
+    delivered, failed = peer.posts()
+    assert delivered.json == {
+        "statuses": [{"messageId": "m-1", "timestamp": "2025-03-01T09:00:00.250Z", "status": "delivered"}]
+    }
+    assert delivered.headers["Authorization"] == "Bearer crm-key"
+    assert failed.json["statuses"][0]["error"] == {"error": "BAD_CONTACT", "description": "x"}
+    assert [d.status for d in wazzup.webhook_deliveries] == [200, 401]
+
+
+def test_forged_and_unsigned_status_webhooks(rsps: responses.RequestsMock, wazzup: WazzupFake, peer: LocalPeer) -> None:
+    wazzup.webhook_url = f"{peer.url}/hook"
+    wazzup.webhook_secret = "crm-key"
+    wazzup.emit_status("m-1", "read", signature="forged")
+    wazzup.emit_status("m-1", "read", unsigned=True)
+    wazzup.emit_status("m-1", "error")
+    forged, unsigned, failed = peer.posts()
+    assert forged.headers["Authorization"] == "Bearer forged"
+    assert "Authorization" not in unsigned.headers
+    assert failed.json["statuses"][0]["error"]["error"] == "UNKNOWN_ERROR"
+
+
+def test_status_emission_refuses_what_wazzup_would_not_send(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, peer: LocalPeer
+) -> None:
+    with pytest.raises(RuntimeError, match="webhook_url"):
+        wazzup.emit_status("m-1", "delivered")
+    with pytest.raises(ValueError, match="failed"):
+        wazzup.emit_status("m-1", "failed")
+    subscribe(wazzup, {"webhooksUri": f"{peer.url}/hook", "subscriptions": {"messagesAndStatuses": False}})
+    with pytest.raises(RuntimeError, match="messagesAndStatuses"):
+        wazzup.emit_status("m-1", "delivered")
