@@ -48,8 +48,11 @@ def test_first_number_means_the_first_listed_even_when_it_is_malformed() -> None
     [
         ((), RecipientRule.ALL_CONTACTS_ALL_NUMBERS, "у сделки нет контактов"),
         ((OTHER,), RecipientRule.PRIMARY_ALL_NUMBERS, "у сделки нет основного контакта"),
-        ((contact("Без телефона", primary=True),), RecipientRule.PRIMARY_FIRST_NUMBER,
-         "у контактов сделки нет номеров телефонов"),
+        (
+            (contact("Без телефона", primary=True),),
+            RecipientRule.PRIMARY_FIRST_NUMBER,
+            "у контактов сделки нет номеров телефонов",
+        ),
     ],
 )
 def test_nobody_to_send_to_is_explained(contacts: tuple, rule: RecipientRule, reason: str) -> None:

@@ -10,8 +10,9 @@ URL = "http://crm.test/deals/9396"
 
 
 def full_deal():
-    primary = contact("Пётр Основной", "+7(999)888-55-22", "+7(999)111-22-33", primary=True,
-                      emails=("a@example.com", "b@example.com"))
+    primary = contact(
+        "Пётр Основной", "+7(999)888-55-22", "+7(999)111-22-33", primary=True, emails=("a@example.com", "b@example.com")
+    )
     result = deal(primary, contact("Второй", "+7(999)555-88-22", emails=("c@example.com",)))
     result.client_region = "Москва"
     result.previous_responsible = User(id=2, name="Иван Менеджер")
@@ -44,7 +45,15 @@ def test_each_parameter_takes_the_deals_value(token: str, value: str) -> None:
 
 def test_missing_values_become_empty_never_the_raw_token() -> None:
     bare = deal()
-    text = "[Регион клиента#2002]|[Email основного контакта#2004]|[Предыдущий ответственный#2007]|[Дата и время задачи#2011]|[поле#657292]"
+    text = "|".join(
+        [
+            "[Регион клиента#2002]",
+            "[Email основного контакта#2004]",
+            "[Предыдущий ответственный#2007]",
+            "[Дата и время задачи#2011]",
+            "[поле#657292]",
+        ]
+    )
     assert render(text, bare, URL) == "||||"
 
 

@@ -1,0 +1,76 @@
+"""Two schedulers over one database never execute a run, or send a message, twice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from emulator.automation.scheduler import Scheduler
+from emulator.db import Database
+from emulator.settings import Settings
+from tests.engine.world import World
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _race(world: World, database: Database, settings: Settings) -> None:
+    world.process("default")
+    deals = [world.deal() for _ in range(6)]
+    for deal_id in deals:
+        world.client.change_stage(deal_id, 5)
+    schedulers = [Scheduler(Database(database.url), settings, worker=f"w{n}") for n in range(2)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def work(scheduler: Scheduler) -> None:
+        try:
+            barrier.wait()
+            scheduler.run_due()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in schedulers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    world.run_due()
+    assert sorted(m.to for m in world.fakes.default.outbox) == ["79998885522"] * 6
+    for deal_id in deals:
+        assert world.statuses(deal_id) == ["Статус: Отправлено"]
+
+
+def test_sqlite(world: World, database: Database, settings: Settings) -> None:
+    _race(world, database, settings)
+
+
+@pytest.fixture
+def postgres_settings(settings: Settings) -> Iterator[Settings]:
+    try:
+        engine = create_engine(POSTGRES)
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # pragma: no cover - the machine and CI have PostgreSQL
+        pytest.fail(f"PostgreSQL at {POSTGRES} is not reachable: {exc}")
+    yield replace(settings, database_url=POSTGRES)
+
+
+@pytest.mark.xdist_group("postgres")
+def test_postgresql_skip_locked(postgres_settings: Settings) -> None:
+    from tests.engine.conftest import build_world
+
+    database = Database(postgres_settings.database_url)
+    database.drop_schema()
+    database.create_schema()
+    try:
+        with build_world(postgres_settings, database) as world:
+            _race(world, database, postgres_settings)
+    finally:
+        database.drop_schema()
+        database.engine.dispose()
