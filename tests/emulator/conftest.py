@@ -7,9 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from emulator import seed
+from emulator.app import create_app
 from emulator.db import Database
 from emulator.settings import Settings
 
@@ -39,3 +41,11 @@ def database(settings: Settings) -> Iterator[Database]:
 def session(database: Database) -> Iterator[Session]:
     with database.session() as s:
         yield s
+
+
+@pytest.fixture
+def api(settings: Settings, database: Database) -> Iterator[TestClient]:
+    """The JSON API as the administrator (no providers are called by these tests)."""
+    client = TestClient(create_app(settings, database), headers={"Authorization": f"Bearer {seed.ADMIN_TOKEN}"})
+    yield client
+    client.close()
