@@ -39,7 +39,12 @@ def user_from_request(request: Request, session: Session) -> User | None:
     return session.scalar(select(User).where(User.token == token))
 
 
-def current_user(request: Request, session: Annotated[Session, Depends(get_session)]) -> User:
+# scope="function": the transaction commits before the answer is sent, so a client that got
+# 200 can rely on the write (and a failed commit is an error answer, not a silent loss).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def current_user(request: Request, session: SessionDep) -> User:
     user = user_from_request(request, session)
     if user is None:
         raise HTTPException(
@@ -56,7 +61,6 @@ def require_admin(user: Annotated[User, Depends(current_user)]) -> User:
     return user
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 UserDep = Annotated[User, Depends(current_user)]
 AdminDep = Annotated[User, Depends(require_admin)]

@@ -1,0 +1,46 @@
+"""A 3-day delay must cost what an immediate send costs: no scenario waits for time to pass.
+
+    .venv/bin/python -m bench.delay_cost [repeats]
+
+Prints the median wall time of one scenario of each kind and their ratio (delayed / immediate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import sys
+import time
+
+from bench.stack import Stack, scenario, stack
+from drivers.protocol import ContactSpec, ProcessSpec
+
+
+def one(s: Stack, delayed: bool) -> float:
+    started = time.perf_counter()
+    with scenario(s) as (crm, clock):
+        spec = ProcessSpec(funnel="Воронка 2", stage="В работе", service="Wazzup", channel="+7(937)000-00-01",
+                           text="Здравствуйте!")  # fmt: skip
+        if delayed:
+            spec.when, spec.delay, spec.unit = "С задержкой", "3", "дни"
+        assert crm.save_business_process(spec).saved
+        deal = crm.create_deal("Воронка 2", "Новая", contacts=[ContactSpec(primary=True, phones=("+79998885522",))])
+        crm.move_deal_to_stage(deal, "В работе")
+        clock.advance(dt.timedelta(days=3) if delayed else dt.timedelta(0))
+        assert [m.body for m in crm.timeline(deal) if m.title.startswith("Отправка")] == ["Статус: Отправлено"]
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    with stack() as s:
+        one(s, False)  # warm up
+        immediate = statistics.median(one(s, False) for _ in range(repeats))
+        delayed = statistics.median(one(s, True) for _ in range(repeats))
+    print(f"immediate send scenario: {immediate * 1000:.1f} ms (median of {repeats})")
+    print(f"3-day delayed scenario:  {delayed * 1000:.1f} ms (median of {repeats})")
+    print(f"ratio delayed/immediate: {delayed / immediate:.2f}  (target: below 1.5; 3 days real = 259200 s)")
+
+
+if __name__ == "__main__":
+    main()

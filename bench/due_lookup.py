@@ -1,0 +1,63 @@
+"""Finding due work must not slow down with the number of runs scheduled for later (indexed due-time query).
+
+    .venv/bin/python -m bench.due_lookup
+
+Prints the median time of an idle ``run_due()`` with 10 and with 20 000 future runs, and the ratio.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from emulator import clock, seed
+from emulator.automation.scheduler import Scheduler
+from emulator.db import Database
+from emulator.models import BusinessProcess, ProcessRun, RunStatus
+from emulator.settings import Settings
+
+
+def idle_run_due(future_runs: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'b.sqlite3'}", files_dir=Path(tmp) / "f")
+        database = Database(settings.database_url)
+        database.create_schema()
+        seed.reset(database, with_processes=True)
+        now = clock.now()
+        with database.session() as session:
+            process_id = session.query(BusinessProcess.id).scalar()
+            session.execute(
+                insert(ProcessRun),
+                [
+                    {"process_id": process_id, "process_version": 1, "deal_id": seed.DEMO_DEAL_ID, "stage_id": 5,
+                     "triggered_at": now, "due_at": now + dt.timedelta(days=1, seconds=n),
+                     "status": RunStatus.SCHEDULED}
+                    for n in range(future_runs)
+                ],
+            )  # fmt: skip
+        scheduler = Scheduler(database, settings)
+        scheduler.run_due()
+        samples = []
+        for _ in range(50):
+            started = time.perf_counter()
+            report = scheduler.run_due()
+            samples.append(time.perf_counter() - started)
+            assert report.runs == 0
+        database.engine.dispose()
+        return statistics.median(samples)
+
+
+def main() -> None:
+    small, large = idle_run_due(10), idle_run_due(20_000)
+    print(f"idle run_due with 10 future runs:     {small * 1000:.2f} ms")
+    print(f"idle run_due with 20000 future runs:  {large * 1000:.2f} ms")
+    print(f"ratio: {large / small:.2f}  (target: below 2; a table scan would grow with the runs)")
+
+
+if __name__ == "__main__":
+    main()

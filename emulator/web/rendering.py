@@ -1,0 +1,56 @@
+"""The Jinja2 environment of the HTML pages (autoescape on) and the one way to answer with a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from emulator.phones import display, normalise
+from emulator.web.settings_tabs import INTEGRATION_TABS, SETTINGS_TABS
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+SHORT_NAME_LENGTH = 16
+
+
+def short_name(name: str) -> str:
+    """A file chip's name: "photo_2023-0..." for long names (the full name goes in the title)."""
+    if len(name) <= SHORT_NAME_LENGTH:
+        return name
+    return name[: SHORT_NAME_LENGTH - 4] + "..."
+
+
+def phone(raw: str) -> str:
+    """A stored number as the CRM shows it: "+7(937)000-00-03"."""
+    digits = normalise(raw)
+    return display(digits) if digits else raw
+
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters["short_name"] = short_name
+environment.filters["phone"] = phone
+environment.globals.update(SETTINGS_TABS=SETTINGS_TABS, INTEGRATION_TABS=INTEGRATION_TABS)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page; every template sees the signed-in user (or None) and the current path."""
+    values: dict[str, Any] = {"user": getattr(request.state, "page_user", None), "path": request.url.path}
+    values.update(context or {})
+    html = environment.get_template(template).render(values)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """Post/Redirect/Get: always 303, so the browser follows with a GET."""
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,17 @@
+"""HTML pages: sign-in, deals, settings (integrations, business processes) and their static files."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from emulator.web import auth_pages, deal_pages, integration_pages, process_pages, settings_pages
+from emulator.web.rendering import STATIC_DIR
+
+
+def install(app: FastAPI) -> None:
+    """Mount the HTML routers, templates and static files on the app."""
+    # Specific settings routes first: /settings/{section} would otherwise take them.
+    for module in (auth_pages, deal_pages, integration_pages, process_pages, settings_pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,0 +1,140 @@
+/* The editor "Настройки бизнес-процесса": delay fields, channel reset, parameters at the caret, file uploads. */
+"use strict";
+
+(function () {
+  const form = document.getElementById("process-form");
+  if (!form) return;
+  const data = JSON.parse(document.getElementById("editor-data").textContent);
+
+  // "Когда выполнить действие": the delay and the stage check exist only with "С задержкой".
+  const delayFields = document.getElementById("delay-fields");
+  const checkRow = document.getElementById("check-stage-row");
+  function syncTiming() {
+    const chosen = form.querySelector("input[name=timing]:checked");
+    const delayed = chosen !== null && chosen.value === "delayed";
+    delayFields.hidden = !delayed;
+    checkRow.hidden = !delayed;
+  }
+  form.querySelectorAll("input[name=timing]").forEach(function (radio) {
+    radio.addEventListener("change", syncTiming);
+  });
+
+  // "Выберите сервис" -> the channel list of that service, reset to "Не выбрано".
+  const provider = document.getElementById("provider");
+  const channel = document.getElementById("channel_id");
+  provider.addEventListener("change", function () {
+    const placeholder = channel.options[0];
+    channel.replaceChildren(placeholder);
+    (data.channels[provider.value] || []).forEach(function (option) {
+      channel.append(new Option(option.label, option.value));
+    });
+    channel.value = "";
+  });
+
+  // "выберите параметры": the chosen parameter's token goes in at the caret of the message text.
+  const text = document.getElementById("text");
+  const paramButton = document.getElementById("parameters-button");
+  const paramList = document.getElementById("parameters-list");
+  const popup = window.crmPopup(paramButton, paramList);
+  function insertToken(option) {
+    const token = option.dataset.token;
+    const start = text.selectionStart;
+    const end = text.selectionEnd;
+    text.value = text.value.slice(0, start) + token + text.value.slice(end);
+    popup.close();
+    text.focus();
+    text.setSelectionRange(start + token.length, start + token.length);
+  }
+  paramList.addEventListener("click", function (event) {
+    const option = event.target.closest("[role=option]");
+    if (option) insertToken(option);
+  });
+  paramList.addEventListener("keydown", function (event) {
+    const option = event.target.closest("[role=option]");
+    if (!option) return;
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      insertToken(option);
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = event.key === "ArrowDown" ? option.nextElementSibling : option.previousElementSibling;
+      if (next) next.focus();
+    }
+  });
+
+  // "Загрузить файл": each file goes to /api/files at once; the form keeps only the file ids.
+  const filesRow = document.getElementById("files-row");
+  const input = document.getElementById("file-input");
+  const chips = document.getElementById("file-chips");
+  const uploadErrors = document.getElementById("upload-errors");
+  let uploading = 0;
+
+  function shortName(name) {
+    return name.length <= 16 ? name : name.slice(0, 12) + "...";
+  }
+  function addChip(file) {
+    const item = document.createElement("li");
+    item.className = "chip";
+    const label = document.createElement("span");
+    label.className = "chip-name";
+    label.title = file.filename;
+    label.dataset.testid = "file-name";
+    label.textContent = shortName(file.filename);
+    const hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = "file_ids";
+    hidden.value = String(file.id);
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "chip-remove";
+    remove.setAttribute("aria-label", "Удалить файл " + file.filename);
+    remove.textContent = "X";
+    item.append(label, hidden, remove);
+    chips.append(item);
+  }
+  function showUploadError(message) {
+    const line = document.createElement("p");
+    line.textContent = "Загрузить файл: " + message;
+    uploadErrors.append(line);
+    uploadErrors.hidden = false;
+  }
+  function setBusy(delta) {
+    uploading += delta;
+    filesRow.setAttribute("aria-busy", uploading > 0 ? "true" : "false");
+  }
+  async function upload(file) {
+    const body = new FormData();
+    body.append("file", file, file.name);
+    try {
+      const response = await fetch("/api/files", { method: "POST", body: body, credentials: "same-origin" });
+      const answer = await response.json().catch(function () { return {}; });
+      if (response.ok) {
+        addChip(answer);
+      } else if (Array.isArray(answer.errors) && answer.errors.length) {
+        answer.errors.forEach(function (error) { showUploadError(error.message); });
+      } else {
+        showUploadError("не удалось загрузить «" + file.name + "»: " + (answer.detail || "HTTP " + response.status));
+      }
+    } catch (error) {
+      showUploadError("не удалось загрузить «" + file.name + "»: " + error);
+    } finally {
+      setBusy(-1);
+    }
+  }
+  input.addEventListener("change", function () {
+    const files = Array.from(input.files);
+    uploadErrors.replaceChildren();
+    uploadErrors.hidden = true;
+    setBusy(files.length);
+    input.value = "";
+    files.forEach(upload);
+  });
+  chips.addEventListener("click", function (event) {
+    const remove = event.target.closest(".chip-remove");
+    if (!remove) return;
+    remove.closest("li").remove();
+    input.focus();
+  });
+
+  syncTiming();
+})();
