@@ -21,7 +21,7 @@ from drivers.protocol import CrmDriver
 from emulator.client import CrmClient, Exchange
 from emulator.seed import ADMIN_TOKEN
 from harness import reporting
-from harness.clock import SCENARIO_START, FreezegunMover, RemoteMover, ScenarioClock
+from harness.clock import REAL_TIME_MODULES, SCENARIO_START, FreezegunMover, RemoteMover, ScenarioClock
 from harness.emulator_server import EmulatorServer
 from harness.provider_fakes import ProviderFakesFixture
 
@@ -95,7 +95,7 @@ def clock(in_process: bool, crm_client: CrmClient) -> Iterator[ScenarioClock]:
         crm_client.set_clock(SCENARIO_START)
         yield ScenarioClock(RemoteMover(crm_client), crm_client)
         return
-    freezer = freeze_time(SCENARIO_START, real_asyncio=True, ignore=["playwright", "greenlet"])
+    freezer = freeze_time(SCENARIO_START, real_asyncio=True, ignore=REAL_TIME_MODULES)
     factory = freezer.start()
     try:
         yield ScenarioClock(FreezegunMover(factory), crm_client)

@@ -45,7 +45,11 @@ class EmulatorServer:
         self.database.drop_schema()
         self.database.create_schema()
         config = uvicorn.Config(
-            create_app(self.settings, self.database), log_level="warning", lifespan="on", timeout_keep_alive=30
+            create_app(self.settings, self.database),
+            log_level="warning",
+            lifespan="on",
+            timeout_keep_alive=30,
+            timeout_graceful_shutdown=1,
         )
         self._server = _NotifyingServer(config)
         self._thread = threading.Thread(
