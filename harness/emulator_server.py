@@ -44,8 +44,9 @@ class EmulatorServer:
         self.database = Database(self.settings.database_url)
         self.database.drop_schema()
         self.database.create_schema()
+        self.app = create_app(self.settings, self.database)
         config = uvicorn.Config(
-            create_app(self.settings, self.database),
+            self.app,
             log_level="warning",
             lifespan="on",
             timeout_keep_alive=30,

@@ -104,6 +104,11 @@ SendOutcome = Delivered | Retry | Failed | Unknown
 Parts = list[dict[str, Any]]
 
 
+def single_request_plan() -> Parts:
+    """The progress record of a provider that takes text and files in one request."""
+    return [{"kind": "message", "status": "pending", "external_id": None, "ambiguous_since": None}]
+
+
 class ProviderAdapter(Protocol):
     name: str
 

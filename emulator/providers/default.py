@@ -10,16 +10,15 @@ import requests
 
 from emulator.providers import http
 from emulator.providers.base import (
-    AuthRejected,
     ChannelInfo,
     Credentials,
     Delivered,
     Failed,
     OutgoingRequest,
     Parts,
-    ProviderUnavailable,
     Retry,
     SendOutcome,
+    single_request_plan,
 )
 
 _ERRORS = {
@@ -53,16 +52,7 @@ class DefaultAdapter:
         return {"Authorization": f"Bearer {credentials.api_key}"}
 
     def fetch_channels(self, credentials: Credentials) -> list[ChannelInfo]:
-        response = http.request(
-            "GET", f"{credentials.base_url}/channels", headers=self._headers(credentials), timeout=self.timeout
-        )
-        if response.status_code == 401:
-            raise AuthRejected("неверный API ключ")
-        if response.status_code != 200:
-            raise ProviderUnavailable(f"Default ответил HTTP {response.status_code}")
-        body = http.json_body(response)
-        if not isinstance(body, list):
-            raise ProviderUnavailable("Default вернул неожиданный список каналов")
+        body = http.bearer_json_list(f"{credentials.base_url}/channels", credentials.api_key, self.timeout, "Default")
         return [
             ChannelInfo(
                 external_id=str(item["id"]),
@@ -79,7 +69,7 @@ class DefaultAdapter:
         """Default's webhook URL and secret are entered in its cabinet; the CRM shows both."""
 
     def plan(self, request: OutgoingRequest) -> Parts:
-        return [{"kind": "message", "status": "pending", "external_id": None, "ambiguous_since": None}]
+        return single_request_plan()
 
     def send(self, credentials: Credentials, request: OutgoingRequest, parts: Parts) -> tuple[SendOutcome, Parts]:
         body: dict[str, object] = {"channel_id": request.channel_external_id, "to": request.to}

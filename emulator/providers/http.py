@@ -8,7 +8,7 @@ from typing import Any
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from emulator.providers.base import ProviderUnavailable
+from emulator.providers.base import AuthRejected, ProviderUnavailable
 
 
 @dataclass(frozen=True)
@@ -47,20 +47,25 @@ def call(
         return TransportFailure(True, "сервис не ответил вовремя")
 
 
-def request(
-    method: str,
-    url: str,
-    *,
-    timeout: float,
-    headers: dict[str, str] | None = None,
-    params: dict[str, str] | None = None,
-    json: Any = None,
-) -> requests.Response:
-    """A call whose transport failure is simply an error (used for channel lists and settings)."""
-    answer = call(method, url, timeout=timeout, headers=headers, params=params, json=json)
+def request(method: str, url: str, **kwargs: Any) -> requests.Response:
+    """A :func:`call` whose transport failure is simply an error (channel lists, settings)."""
+    answer = call(method, url, **kwargs)
     if isinstance(answer, TransportFailure):
         raise ProviderUnavailable(answer.reason)
     return answer
+
+
+def bearer_json_list(url: str, api_key: str, timeout: float, provider_label: str) -> list[dict[str, Any]]:
+    """GET a JSON list with ``Authorization: Bearer``; 401 is a refused key, anything else unavailable."""
+    response = request("GET", url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout)
+    if response.status_code == 401:
+        raise AuthRejected("неверный API ключ")
+    if response.status_code != 200:
+        raise ProviderUnavailable(f"{provider_label} ответил HTTP {response.status_code}")
+    body = json_body(response)
+    if not isinstance(body, list):
+        raise ProviderUnavailable(f"{provider_label} вернул неожиданный список каналов")
+    return body
 
 
 def json_body(response: requests.Response) -> Any:

@@ -22,6 +22,7 @@ from emulator.providers.base import (
     Retry,
     SendOutcome,
     Unknown,
+    single_request_plan,
 )
 
 UNKNOWN_STATUS = "статус неизвестен"
@@ -84,7 +85,7 @@ class I2crmAdapter:
         """i2crm has no API for it: the webhook URL is entered in the i2crm cabinet."""
 
     def plan(self, request: OutgoingRequest) -> Parts:
-        return [{"kind": "message", "status": "pending", "external_id": None, "ambiguous_since": None}]
+        return single_request_plan()
 
     def send(self, credentials: Credentials, request: OutgoingRequest, parts: Parts) -> tuple[SendOutcome, Parts]:
         if not request.send_key:

@@ -67,16 +67,7 @@ class WazzupAdapter:
         return {"Authorization": f"Bearer {credentials.api_key}"}
 
     def fetch_channels(self, credentials: Credentials) -> list[ChannelInfo]:
-        response = http.request(
-            "GET", f"{credentials.base_url}/channels", headers=self._headers(credentials), timeout=self.timeout
-        )
-        if response.status_code == 401:
-            raise AuthRejected("неверный API ключ")
-        if response.status_code != 200:
-            raise ProviderUnavailable(f"Wazzup ответил HTTP {response.status_code}")
-        body = http.json_body(response)
-        if not isinstance(body, list):
-            raise ProviderUnavailable("Wazzup вернул неожиданный список каналов")
+        body = http.bearer_json_list(f"{credentials.base_url}/channels", credentials.api_key, self.timeout, "Wazzup")
         return [
             ChannelInfo(
                 external_id=str(item["channelId"]),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,18 +12,6 @@ from emulator import seed
 from emulator.app import create_app
 from emulator.db import Database
 from emulator.settings import Settings
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return replace(
-        Settings(),
-        database_url=f"sqlite:///{tmp_path / 'crm.sqlite3'}",
-        files_dir=tmp_path / "files",
-        public_base_url="http://crm.test",
-        control_api=True,
-        scheduler_loop=False,
-    )
 
 
 @pytest.fixture

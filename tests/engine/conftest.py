@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import responses
@@ -18,21 +16,10 @@ from emulator.settings import Settings
 from mocks.demo import seed_demo
 from mocks.registry import ProviderFakes
 from mocks.responses_mount import mount, url_pattern
-from tests.engine.world import CRM_URL, World, proxy_to
+from tests.conftest import CRM_URL
+from tests.engine.world import World, proxy_to
 
 START = "2026-11-10T11:23:00+00:00"
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return replace(
-        Settings(),
-        database_url=f"sqlite:///{tmp_path / 'crm.sqlite3'}",
-        files_dir=tmp_path / "files",
-        public_base_url=CRM_URL,
-        control_api=True,
-        scheduler_loop=False,
-    )
 
 
 @pytest.fixture

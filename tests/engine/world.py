@@ -20,7 +20,6 @@ from emulator.automation.scheduler import Scheduler
 from emulator.client import CrmClient
 from mocks.registry import ProviderFakes
 
-CRM_URL = "http://crm.test"
 STAGE_NEW, STAGE_WORK, STAGE_PAID = 4, 5, 6  # "Воронка 2"
 CHANNELS = {"i2crm": "79370000002", "wazzup": "79370000001", "default": "79370000003"}
 

@@ -1,0 +1,25 @@
+"""Fixtures shared by the emulator's and the engine's tests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from emulator.settings import Settings
+
+CRM_URL = "http://crm.test"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """A CRM on its own SQLite file, scheduler loop off (tests run due work themselves)."""
+    return replace(
+        Settings(),
+        database_url=f"sqlite:///{tmp_path / 'crm.sqlite3'}",
+        files_dir=tmp_path / "files",
+        public_base_url=CRM_URL,
+        control_api=True,
+        scheduler_loop=False,
+    )
