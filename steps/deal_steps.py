@@ -1,120 +1,119 @@
-"""Steps about deals: creating them, their contacts and fields, moving them between stages."""
+"""Шаги о сделках: создание, контакты, поля и задачи."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pytest_bdd import given, parsers, when
+from pytest_bdd import given, then, when
 
 from drivers.protocol import ContactSpec, CrmDriver
-from harness.clock import MOSCOW, ScenarioClock
+from harness.clock import MOSCOW
+from steps import text_macros
+from steps.contact_tables import contacts_from_table, numbered_phones
 from steps.context import ScenarioContext
-
-DEFAULT_PHONE = "+7(999)888-55-22"
-
-
-def _split(cell: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in cell.split(",") if part.strip() and part.strip() not in {"—", "-"})
+from steps.deal_defaults import CLIENT, DEFAULT_PHONE
+from steps.phrases import phrase
 
 
-def contacts_from_table(rows: list[list[str]]) -> list[ContactSpec]:
-    """Columns: Контакт | Основной (да/нет) | Телефоны (через запятую) | Email (через запятую)."""
-    header = [cell.strip().lower() for cell in rows[0]]
-    result = []
-    for row in rows[1:]:
-        cells = dict(zip(header, row, strict=False))
-        result.append(
-            ContactSpec(
-                name=cells.get("контакт", "").strip(),
-                primary=cells.get("основной", "нет").strip().lower() == "да",
-                phones=_split(cells.get("телефоны", "")),
-                emails=_split(cells.get("email", "")),
-            )
-        )
-    return result
+@given(phrase("сделка в воронке «{funnel}» на этапе «{stage}»"))
+def deal_with_default_contact(crm_api: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str) -> None:
+    """Сделка с одним основным контактом «Иван Клиентов» и номером +7(999)888-55-22."""
+    contact = ContactSpec(name=CLIENT, primary=True, phones=(DEFAULT_PHONE,))
+    ctx.deal_id = crm_api.create_deal(funnel, stage, client_name=CLIENT, contacts=[contact])
 
 
-@given(parsers.parse("сделка в воронке «{funnel}» на этапе «{stage}»"))
-def deal_with_default_contact(crm: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str) -> None:
-    """A deal whose one primary contact has the number +7(999)888-55-22."""
-    contact = ContactSpec(name="Иван Клиентов", primary=True, phones=(DEFAULT_PHONE,))
-    ctx.deal_id = crm.create_deal(funnel, stage, client_name="Иван Клиентов", contacts=[contact])
+@given(phrase("сделка в воронке «{funnel}» на этапе «{stage}» с основным контактом «{phone}»"))
+def deal_with_primary_phone(crm_api: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str, phone: str) -> None:
+    contact = ContactSpec(name=CLIENT, primary=True, phones=(phone,))
+    ctx.deal_id = crm_api.create_deal(funnel, stage, client_name=CLIENT, contacts=[contact])
 
 
-@given(parsers.parse("сделка в воронке «{funnel}» на этапе «{stage}» с контактами:"))
+@given(phrase("сделка в воронке «{funnel}» на этапе «{stage}» с контактами:"))
 def deal_with_contacts(
-    crm: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str, datatable: list[list[str]]
+    crm_api: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str, datatable: list[list[str]]
 ) -> None:
-    ctx.deal_id = crm.create_deal(funnel, stage, client_name="Иван Клиентов", contacts=contacts_from_table(datatable))
+    """Столбцы: Контакт | Основной (да/нет) | Телефоны (через запятую, «—» — нет) | Email (необязательный)."""
+    contacts = contacts_from_table(datatable)
+    ctx.deal_id = crm_api.create_deal(funnel, stage, client_name=CLIENT, contacts=contacts)
 
 
-@given(parsers.parse("сделка в воронке «{funnel}» на этапе «{stage}» без контактов"))
-def deal_without_contacts(crm: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str) -> None:
-    ctx.deal_id = crm.create_deal(funnel, stage, client_name="Иван Клиентов")
+@given(phrase("сделка в воронке «{funnel}» на этапе «{stage}» без контактов"))
+def deal_without_contacts(crm_api: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str) -> None:
+    ctx.deal_id = crm_api.create_deal(funnel, stage, client_name=CLIENT)
+
+
+@given(phrase("сделка в воронке «{funnel}» на этапе «{stage}» с {count:d} номерами основного контакта от «{first}»"))
+def deal_with_many_numbers(
+    crm_api: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str, count: int, first: str
+) -> None:
+    """Один основной контакт с ``count`` номерами подряд: «+7(999)100-00-01», «…-02», ..."""
+    contact = ContactSpec(name=CLIENT, primary=True, phones=numbered_phones(first, count))
+    ctx.deal_id = crm_api.create_deal(funnel, stage, client_name=CLIENT, contacts=[contact])
+
+
+@given(phrase("сделка в воронке «{funnel}» на этапе «{stage}» без заполненных полей с не основным контактом «{phone}»"))
+def bare_deal(crm_api: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str, phone: str) -> None:
+    """Без имени клиента, региона, ответственного, задач и полей; один не основной контакт."""
+    contact = ContactSpec(name="", primary=False, phones=(phone,))
+    ctx.deal_id = crm_api.create_deal(funnel, stage, contacts=[contact])
+
+
+@given(phrase("демонстрационная сделка {deal_id:d}"))
+def demo_deal(crm_api: CrmDriver, ctx: ScenarioContext, deal_id: int) -> None:
+    """Сделка со скриншотов задания (у контакта 2 номер +7(999)555-88-22 записан дважды)."""
+    crm_api.deal(deal_id)
+    ctx.deal_id = deal_id
 
 
 @given("у сделки контакты:")
 @when("у сделки меняют контакты на:")
-def replace_contacts(crm: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]) -> None:
-    crm.set_contacts(ctx.deal, contacts_from_table(datatable))
+def replace_contacts(crm_api: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]) -> None:
+    """Столбцы как в «сделка ... с контактами:»."""
+    crm_api.set_contacts(ctx.deal, contacts_from_table(datatable))
 
 
-@given(parsers.parse("ответственный сделки «{name}»"))
-@when(parsers.parse("ответственным сделки назначают «{name}»"))
-def set_responsible(crm: CrmDriver, ctx: ScenarioContext, name: str) -> None:
-    crm.edit_deal(ctx.deal, responsible=name)
+@given(phrase("ответственный сделки «{name}»"))
+@when(phrase("ответственным сделки назначают «{name}»"))
+def set_responsible(crm_api: CrmDriver, ctx: ScenarioContext, name: str) -> None:
+    """Прежний ответственный становится «Предыдущим ответственным»."""
+    crm_api.edit_deal(ctx.deal, responsible=name)
 
 
-@given(parsers.parse("имя клиента «{name}»"))
-@when(parsers.parse("имя клиента меняют на «{name}»"))
-def set_client_name(crm: CrmDriver, ctx: ScenarioContext, name: str) -> None:
-    crm.edit_deal(ctx.deal, client_name=name)
+@given(phrase("имя клиента «{name}»"))
+@when(phrase("имя клиента меняют на «{name}»"))
+def set_client_name(crm_api: CrmDriver, ctx: ScenarioContext, name: str) -> None:
+    crm_api.edit_deal(ctx.deal, client_name=text_macros.expand(name))
 
 
-@given(parsers.parse("регион клиента «{region}»"))
-@when(parsers.parse("регион клиента меняют на «{region}»"))
-def set_region(crm: CrmDriver, ctx: ScenarioContext, region: str) -> None:
-    crm.edit_deal(ctx.deal, client_region=region)
+@given(phrase("регион клиента «{region}»"))
+@when(phrase("регион клиента меняют на «{region}»"))
+def set_region(crm_api: CrmDriver, ctx: ScenarioContext, region: str) -> None:
+    crm_api.edit_deal(ctx.deal, client_region=region)
 
 
-@given(parsers.parse("в поле сделки «{field}» значение «{value}»"))
-@when(parsers.parse("в поле сделки «{field}» меняют значение на «{value}»"))
-def set_custom_field(crm: CrmDriver, ctx: ScenarioContext, field: str, value: str) -> None:
-    crm.edit_deal(ctx.deal, fields={field: value})
+@given(phrase("в поле сделки «{field}» значение «{value}»"))
+@when(phrase("в поле сделки «{field}» меняют значение на «{value}»"))
+def set_custom_field(crm_api: CrmDriver, ctx: ScenarioContext, field: str, value: str) -> None:
+    """Длинное значение можно записать как ``{x × N}``."""
+    crm_api.edit_deal(ctx.deal, fields={field: text_macros.expand(value)})
 
 
-@given(parsers.parse("у сделки задача «{title}» на {when}"))
-def add_task(crm: CrmDriver, ctx: ScenarioContext, title: str, when: str) -> None:
-    """``when``: "дд.мм.гггг чч:мм" (Moscow time)."""
+@given(phrase("у сделки задача «{title}» на {when}"))
+def add_task(crm_api: CrmDriver, ctx: ScenarioContext, title: str, when: str) -> None:
+    """Срок — «дд.мм.гггг чч:мм» по Москве."""
     due = dt.datetime.strptime(when.strip(), "%d.%m.%Y %H:%M").replace(tzinfo=MOSCOW)
-    crm.add_task(ctx.deal, title, due)
+    crm_api.add_task(ctx.deal, title, due)
 
 
-@when(parsers.parse("сделку переводят на этап «{stage}»"))
-def move_to_stage(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, stage: str) -> None:
-    """By hand: click the current stage and pick another one from the list."""
-    crm.move_deal_to_stage(ctx.deal, stage)
-    clock.run_due()
+@then(phrase("сделка находится в воронке «{funnel}» на этапе «{stage}»"))
+def deal_is_on(crm: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str) -> None:
+    view = crm.deal(ctx.deal)
+    actual = (view.funnel, view.stage)
+    assert actual == (funnel, stage), f"ожидалась сделка в «{funnel}» на этапе «{stage}», она: {actual}"
 
 
-@when(parsers.parse("в сделке нажимают кнопку «{label}»"))
-def press_button(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, label: str) -> None:
-    crm.press_deal_button(ctx.deal, label)
-    clock.run_due()
-
-
-@when(parsers.parse("сделку переводят в воронку «{funnel}» на этап «{stage}»"))
-def change_funnel(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, funnel: str, stage: str) -> None:
-    crm.change_funnel(ctx.deal, funnel, stage)
-    clock.run_due()
-
-
-@when("сделку удаляют")
-def delete_deal(crm: CrmDriver, ctx: ScenarioContext) -> None:
-    crm.delete_deal(ctx.deal)
-
-
-@when(parsers.parse("сделку переводят на этап «{stage}» через API"))
-def move_to_stage_by_api(crm_api: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, stage: str) -> None:
-    crm_api.move_deal_to_stage(ctx.deal, stage)
-    clock.run_due()
+@then(phrase("у сделки кнопки «{labels}»"))
+def deal_buttons(crm: CrmDriver, ctx: ScenarioContext, labels: str) -> None:
+    expected = text_macros.split_list(labels)
+    actual = crm.deal(ctx.deal).buttons
+    assert actual == expected, f"ожидались кнопки {expected}, на сделке {actual}"

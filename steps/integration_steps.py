@@ -1,102 +1,129 @@
-"""Steps about the integrations page: connecting services, their keys and channels."""
+"""Шаги о странице интеграций: подключение сервисов, ключи, каналы и карточки."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import given, then, when
 
-from drivers import names
 from drivers.protocol import CrmDriver
+from steps import text_macros
+from steps.connections import connect_account, connect_with_channels, table_rows
 from steps.context import ScenarioContext
+from steps.phrases import phrase
+from steps.provider_terms import fake_of
+
+CONNECTED_ACTIONS = ["НАСТРОИТЬ", "ОТКЛЮЧИТЬ"]
+DISCONNECTED_ACTIONS = ["ПОДКЛЮЧИТЬ"]
 
 
-def test_key(service: str) -> str:
-    return f"{names.provider_key(service)}-test-key"
-
-
-def connect_with_channels(crm: CrmDriver, providers: Any, service: str, channels: list[tuple[str, str]]) -> None:
-    """The provider account exists with these channels, and the CRM is connected to it."""
-    fake = providers.get(names.provider_key(service))
-    key = test_key(service)
-    fake.add_api_key(key)
-    known = {c.phone for c in fake.channels.values()}
-    for phone, state in channels:
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        if digits in known:
-            fake.set_channel_state(phone, state)
-        else:
-            fake.add_channel(phone, state)
-    result = crm.connect_integration(service, key)
-    assert result.connected, f"сервис {service} не подключился: {result.error}"
-    fake.webhook_secret = crm.integration(service).webhook_secret
-
-
-@given(parsers.parse("сервис «{service}» подключён с активным каналом «{phone}»"))
+@given(phrase("сервис «{service}» подключён с активным каналом «{phone}»"))
 def service_with_active_channel(crm_api: CrmDriver, providers: Any, service: str, phone: str) -> None:
-    connect_with_channels(crm_api, providers, service, [(phone, "active")])
+    """У сервиса канал ``phone`` активен; CRM подключается к сервису тестовым ключом."""
+    connect_with_channels(crm_api, providers, service, [{"канал": phone, "состояние": "active"}])
 
 
-@given(parsers.parse("сервис «{service}» подключён с каналами:"))
+@given(phrase("сервис «{service}» подключён с каналами:"))
 def service_with_channels(crm_api: CrmDriver, providers: Any, service: str, datatable: list[list[str]]) -> None:
-    """Columns: Канал | Состояние (the provider's own state word: active, inactive, blocked, ...)."""
-    connect_with_channels(crm_api, providers, service, [(row[0], row[1]) for row in datatable[1:]])
+    """Столбцы: Канал | Состояние (слово сервиса: active, inactive, blocked, ...) | Транспорт | Название."""
+    connect_with_channels(crm_api, providers, service, table_rows(datatable))
 
 
-@given(parsers.parse("сервис «{service}» отключён"))
+@given(phrase("сервис «{service}» отключён"))
 def service_disconnected(crm_api: CrmDriver, service: str) -> None:
     crm_api.disconnect_integration(service)
 
 
-@given(parsers.parse("у сервиса «{service}» есть ключ «{key}» и канал «{phone}» в состоянии «{state}»"))
-def provider_account(providers: Any, service: str, key: str, phone: str, state: str) -> None:
-    fake = providers.get(names.provider_key(service))
-    fake.add_api_key(key)
-    fake.add_channel(phone, state)
+@given(phrase("у сервиса «{service}» есть ключ «{key}»"))
+def provider_key(providers: Any, service: str, key: str) -> None:
+    """Сервис принимает ключ ``key`` (CRM его ещё не знает)."""
+    fake_of(providers, service).add_api_key(key)
 
 
-@when(parsers.parse("администратор подключает сервис «{service}» с ключом «{key}»"))
+@given(phrase("у сервиса «{service}» появился канал «{phone}» в состоянии «{state}»"))
+def provider_channel(providers: Any, service: str, phone: str, state: str) -> None:
+    fake_of(providers, service).add_channel(phone, state)
+
+
+@given(phrase("у сервиса «{service}» удалён канал «{phone}»"))
+def provider_channel_removed(providers: Any, service: str, phone: str) -> None:
+    fake_of(providers, service).remove_channel(phone)
+
+
+@given(phrase("администратор подключил сервис «{service}» с ключом «{key}»"))
+def connected_with_key(crm_api: CrmDriver, providers: Any, service: str, key: str) -> None:
+    connect_account(crm_api, providers, service, key)
+
+
+@when(phrase("администратор подключает сервис «{service}» с ключом «{key}»"))
 def connect(crm: CrmDriver, ctx: ScenarioContext, providers: Any, service: str, key: str) -> None:
-    ctx.last_connect = crm.connect_integration(service, key)
+    """Ключ может быть «(пусто)», «(пробелы)» или ``{k × 301}``."""
+    ctx.last_connect = crm.connect_integration(service, text_macros.expand(key))
     if ctx.last_connect.connected:
-        providers.get(names.provider_key(service)).webhook_secret = crm.integration(service).webhook_secret
+        fake_of(providers, service).webhook_secret = crm.integration(service).webhook_secret
 
 
-@when(parsers.parse("администратор отключает сервис «{service}»"))
+@when(phrase("администратор отключает сервис «{service}»"))
 def disconnect(crm: CrmDriver, service: str) -> None:
     crm.disconnect_integration(service)
 
 
-@when(parsers.parse("администратор обновляет каналы сервиса «{service}»"))
+@given(phrase("администратор обновил каналы сервиса «{service}»"))
+@when(phrase("администратор обновляет каналы сервиса «{service}»"))
 def refresh(crm: CrmDriver, service: str) -> None:
     crm.refresh_channels(service)
 
 
-@then(parsers.parse("сервис «{service}» подключён"))
+@then(phrase("сервис «{service}» подключён"))
 def is_connected(crm: CrmDriver, service: str) -> None:
     view = crm.integration(service)
-    assert view.connected, f"сервис {service} не подключён; кнопки карточки: {view.actions}"
-    assert view.actions == ["НАСТРОИТЬ", "ОТКЛЮЧИТЬ"], f"у подключённого {service} кнопки {view.actions}"
+    assert view.connected, f"ожидался подключённый {service}, он не подключён; кнопки карточки: {view.actions}"
+    assert view.actions == CONNECTED_ACTIONS, f"у подключённого {service} кнопки {view.actions}"
 
 
-@then(parsers.parse("сервис «{service}» не подключён"))
+@then(phrase("сервис «{service}» не подключён"))
 def is_not_connected(crm: CrmDriver, service: str) -> None:
     view = crm.integration(service)
-    assert not view.connected, f"сервис {service} подключён, а не должен"
-    assert view.actions == ["ПОДКЛЮЧИТЬ"], f"у отключённого {service} кнопки {view.actions}"
+    assert not view.connected, f"ожидался не подключённый {service}, а он подключён (кнопки {view.actions})"
+    assert view.actions == DISCONNECTED_ACTIONS, f"у отключённого {service} кнопки {view.actions}, а не ПОДКЛЮЧИТЬ"
 
 
-@then(parsers.parse("подключение отклонено с ошибкой «{text}»"))
+@then(phrase("подключение отклонено с ошибкой «{text:A}»"))
 def connect_refused(ctx: ScenarioContext, text: str) -> None:
     result = ctx.last_connect
     assert result is not None, "в сценарии не было попытки подключения"
-    assert not result.connected, "подключение прошло, а должно быть отклонено"
+    assert not result.connected, f"ожидался отказ с ошибкой «{text}», а подключение прошло"
     assert result.error and text in result.error, f"ожидалась ошибка «{text}», показано: «{result.error}»"
 
 
-@then(parsers.parse("у сервиса «{service}» каналы:"))
+@then(phrase("у сервиса «{service}» каналы:"))
 def channels_are(crm: CrmDriver, service: str, datatable: list[list[str]]) -> None:
-    """Columns: Канал | Активен (да/нет)."""
-    expected = [(row[0].strip(), row[1].strip().lower() == "да") for row in datatable[1:]]
-    actual = [(c.number, c.active) for c in crm.integration(service).channels]
+    """Столбцы: Канал | Активен (да/нет) | Состояние (необязательный)."""
+    rows = table_rows(datatable)
+    with_state = all("состояние" in row for row in rows)
+    expected = [(r["канал"], r["активен"].lower() == "да") + ((r["состояние"],) if with_state else ()) for r in rows]
+    actual = [(c.number, c.active) + ((c.state,) if with_state else ()) for c in crm.integration(service).channels]
     assert actual == expected, f"каналы {service}: ожидались {expected}, в CRM {actual}"
+
+
+@then("на странице интеграций карточки по порядку:")
+def cards_are(crm: CrmDriver, datatable: list[list[str]]) -> None:
+    """Столбцы: Карточка | Подключена (да/нет) | Кнопки (через запятую)."""
+    rows = table_rows(datatable)
+    expected = [(r["карточка"], r["подключена"] == "да", text_macros.split_list(r["кнопки"])) for r in rows]
+    actual = [(c.title, c.connected, c.actions) for c in crm.integration_cards()]
+    assert actual == expected, f"карточки: ожидались\n{expected}\nна странице\n{actual}"
+
+
+@given(phrase("запомнен секрет вебхука сервиса «{service}»"))
+def remember_secret(crm_api: CrmDriver, ctx: ScenarioContext, service: str) -> None:
+    secret = crm_api.integration(service).webhook_secret
+    assert secret, f"у подключённого {service} нет секрета вебхука"
+    ctx.remembered[f"secret:{service}"] = secret
+
+
+@then(phrase("секрет вебхука сервиса «{service}» не изменился"))
+def secret_kept(crm: CrmDriver, ctx: ScenarioContext, service: str) -> None:
+    before = ctx.remembered.get(f"secret:{service}")
+    after = crm.integration(service).webhook_secret
+    assert after == before, f"секрет вебхука {service} был «{before}», стал «{after}»: подписи перестанут проходить"

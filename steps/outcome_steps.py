@@ -1,75 +1,82 @@
-"""Steps about what came out: messages the client got, the deal's log and dialogs."""
+"""Шаги о том, что получили клиенты: сообщения, принятые каждым сервисом."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from pytest_bdd import parsers, then
+from pytest_bdd import then
 
-from drivers.protocol import CrmDriver
+from steps import text_macros
 from steps.context import ScenarioContext
-from steps.provider_steps import digits, fake_of
-
-BP_TITLE = "Отправка сообщения в WhatsApp из бизнес процесса"
-
-
-def _outbox_summary(providers: Any) -> str:
-    return "; ".join(f"{m.provider}→{m.to}: {m.text!r}" for m in providers.outbox()) or "ничего"
+from steps.file_specs import file_names
+from steps.phrases import phrase
+from steps.provider_terms import digits, fake_of
 
 
-@then(parsers.parse("клиенту «{phone}» через «{service}» отправлено сообщение «{text}»"))
+def outbox_summary(providers: Any) -> str:
+    lines = [f"{m.provider}→{m.to}: {m.text!r} {[a['filename'] for a in m.attachments]}" for m in providers.outbox()]
+    return "; ".join(lines) or "ничего"
+
+
+def texts_to(providers: Any, service: str, phone: str) -> list[str | None]:
+    return [m.text for m in fake_of(providers, service).outbox_to(digits(phone))]
+
+
+@then(phrase("клиенту «{phone}» через «{service}» отправлено сообщение «{text}»"))
 def got_message(providers: Any, phone: str, service: str, text: str) -> None:
-    received = [m.text for m in fake_of(providers, service).outbox_to(digits(phone))]
-    expected = text.replace("\\n", "\n")
+    """В тексте можно писать ``\\n`` и ``{x × N}``."""
+    expected = text_macros.expand(text)
+    received = texts_to(providers, service, phone)
     assert expected in received, (
-        f"{phone} через {service} получил {received}; всего отправлено: {_outbox_summary(providers)}"
+        f"{phone} через {service}: ожидалось сообщение {expected!r}, получены {received}; "
+        f"всего отправлено: {outbox_summary(providers)}"
     )
 
 
-@then(parsers.parse("клиенту «{phone}» через «{service}» отправлено сообщение:"))
+@then(phrase("клиенту «{phone}» через «{service}» отправлено сообщение:"))
 def got_long_message(providers: Any, phone: str, service: str, docstring: str) -> None:
-    received = [m.text for m in fake_of(providers, service).outbox_to(digits(phone))]
-    assert docstring in received, f"{phone} через {service} получил {received!r}, ожидалось {docstring!r}"
+    received = texts_to(providers, service, phone)
+    assert docstring in received, f"{phone} через {service}: ожидалось сообщение {docstring!r}, получены {received!r}"
 
 
-@then(parsers.parse("клиент «{phone}» получил сообщений: {count:d}"))
+@then(phrase("клиент «{phone}» получил сообщений: {count:d}"))
 def message_count(providers: Any, phone: str, count: int) -> None:
     received = [m for m in providers.outbox() if m.to == digits(phone)]
     assert len(received) == count, (
-        f"{phone} получил {len(received)} сообщ., ожидалось {count}: {_outbox_summary(providers)}"
+        f"{phone}: ожидалось {count} сообщ., получено {len(received)}: {outbox_summary(providers)}"
     )
 
 
 @then("никому ничего не отправлено")
 def nothing_sent(providers: Any) -> None:
-    assert not providers.outbox(), f"отправлено: {_outbox_summary(providers)}"
+    assert not providers.outbox(), f"ожидалось, что ничего не отправлено, а отправлено: {outbox_summary(providers)}"
 
 
-def _bp_entries(crm: CrmDriver, ctx: ScenarioContext) -> list[str]:
-    return [item.body for item in crm.timeline(ctx.deal) if item.title == BP_TITLE]
+@then(phrase("сообщения получили только номера «{phones}»"))
+def only_numbers(providers: Any, phones: str) -> None:
+    """Каждому номеру ровно одно сообщение, больше никому ничего; «—» — никому."""
+    expected = sorted(digits(p) for p in text_macros.split_list(phones))
+    actual = sorted(m.to for m in providers.outbox())
+    assert actual == expected, f"ожидались по одному сообщению номерам {expected}, получили {actual}"
 
 
-@then(parsers.parse("в ленте сделки запись об отправке со статусом «{status}»"))
-def log_has_status(crm: CrmDriver, ctx: ScenarioContext, status: str) -> None:
-    bodies = _bp_entries(crm, ctx)
-    assert f"Статус: {status}" in bodies, f"записи «{BP_TITLE}» в ленте: {bodies}"
+@then(phrase("сообщение клиенту «{phone}» отправлено с канала «{channel}»"))
+def sent_from_channel(providers: Any, phone: str, channel: str) -> None:
+    senders = [m.channel for m in providers.outbox() if m.to == digits(phone)]
+    assert senders, f"клиенту {phone} ничего не отправлено: {outbox_summary(providers)}"
+    assert set(senders) == {digits(channel)}, f"ожидалась отправка с канала {digits(channel)}, отправлено с {senders}"
 
 
-@then(parsers.parse("в ленте сделки записей об отправке: {count:d}"))
-def log_count(crm: CrmDriver, ctx: ScenarioContext, count: int) -> None:
-    bodies = _bp_entries(crm, ctx)
-    assert len(bodies) == count, f"записей «{BP_TITLE}» {len(bodies)}, ожидалось {count}: {bodies}"
+@then(phrase("клиенту «{phone}» через «{service}» отправлены файлы «{names}»"))
+def got_files(providers: Any, phone: str, service: str, names: str) -> None:
+    expected = file_names(names)
+    got = [a["filename"] for m in fake_of(providers, service).outbox_to(digits(phone)) for a in m.attachments]
+    assert got == expected, f"{phone} через {service}: ожидались файлы {expected}, получены {got}"
 
 
-@then(parsers.parse("в ленте сделки записи об отправке со статусами:"))
-def log_statuses(crm: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]) -> None:
-    """One status per row, newest first, e.g. «Статус: Отправлено»."""
-    expected = [row[0].strip() for row in datatable if row[0].strip().lower() != "статус"]
-    bodies = _bp_entries(crm, ctx)
-    assert bodies == expected, f"ожидались записи {expected}, в ленте {bodies}"
-
-
-@then(parsers.parse("в ленте сделки нет записей об отправке"))
-def log_empty(crm: CrmDriver, ctx: ScenarioContext) -> None:
-    bodies = _bp_entries(crm, ctx)
-    assert not bodies, f"в ленте есть записи об отправке: {bodies}"
+@then(phrase("в сообщении клиенту «{phone}» через «{service}» ссылка на сделку"))
+def has_deal_link(providers: Any, ctx: ScenarioContext, phone: str, service: str) -> None:
+    pattern = re.compile(rf"https?://[^\s/]+/deals/{ctx.deal}(?![\d/])")
+    received = texts_to(providers, service, phone)
+    assert any(pattern.search(t or "") for t in received), f"ожидалась ссылка на сделку {ctx.deal}, получено {received}"

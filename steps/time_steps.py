@@ -1,15 +1,18 @@
-"""Steps about time: the scenario clock is frozen and only these steps move it."""
+"""Шаги о времени: часы сценария заморожены, двигают их только эти шаги."""
 
 from __future__ import annotations
 
-from pytest_bdd import parsers, when
+from pytest_bdd import when
 
 from harness.clock import ScenarioClock
 from steps.durations import parse_duration
+from steps.phrases import phrase
 
 
-@when(parsers.parse("прошло {duration}"))
-@when(parsers.parse("прошла {duration}"))
+@when(phrase("прошло {duration}"))
+@when(phrase("прошла {duration}"))
+@when(phrase("прошли {duration}"))
+@when(phrase("прошёл {duration}"))
 def time_passes(clock: ScenarioClock, duration: str) -> None:
-    """Everything that falls due on the way runs at its exact moment."""
+    """«2 дня 23 часа 59 минут», «10 секунд»: всё, что наступает по пути, выполняется в свою минуту."""
     clock.advance(parse_duration(duration))

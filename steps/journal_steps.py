@@ -1,0 +1,161 @@
+"""Шаги о том, что CRM отправила по сети: журналы запросов к сервисам."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+from urllib.parse import quote
+
+from pytest_bdd import then
+
+from steps import text_macros
+from steps.durations import parse_duration
+from steps.phrases import phrase
+from steps.provider_terms import digits, fake_of, send_requests
+
+_MISSING = object()
+
+
+def field_value(body: Any, path: str) -> Any:
+    """``attachments[0].size`` -> the value, or _MISSING."""
+    current = body
+    for part in path.replace("]", "").replace("[", ".").split("."):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        else:
+            return _MISSING
+    return current
+
+
+def expected_value(fake: Any, cell: str) -> Any:
+    """A table cell as a value: «(нет)» absent, «(есть)» present, «канал «+7…»» a channel id, «N шт.» a list size."""
+    cell = cell.strip()
+    if cell.startswith("канал «") and cell.endswith("»"):
+        return fake.channel(cell[len("канал «") : -1]).id
+    if cell.startswith("ключ канала «") and cell.endswith("»"):
+        return fake.channel(cell[len("ключ канала «") : -1]).key
+    if cell.startswith("файл «") and cell.endswith("»"):
+        return ("файл", cell[len("файл «") : -1])
+    if cell.startswith("номер «") and cell.endswith("»"):
+        return digits(cell[len("номер «") : -1])
+    return text_macros.expand(cell)
+
+
+def matches(actual: Any, wanted: Any) -> bool:
+    if wanted == "(нет)":
+        return actual is _MISSING
+    if wanted == "(есть)":
+        return actual is not _MISSING and actual not in (None, "", [])
+    if isinstance(wanted, tuple):  # a file URL ends with its (URL-quoted) name
+        return isinstance(actual, str) and actual.endswith("/" + quote(wanted[1]))
+    if isinstance(wanted, str) and wanted.endswith(" шт.") and wanted[:-4].isdigit():
+        return isinstance(actual, list) and len(actual) == int(wanted[:-4])
+    if isinstance(actual, bool | int | float):
+        return str(actual).lower() == str(wanted).lower()
+    return actual == wanted
+
+
+def _show(actual: Any) -> str:
+    return "(нет)" if actual is _MISSING else repr(actual)
+
+
+def _sends(providers: Any, service: str) -> tuple[Any, list[Any]]:
+    fake = fake_of(providers, service)
+    sends = send_requests(fake)
+    assert sends, f"{service} не получил ни одного запроса на отправку"
+    return fake, sends
+
+
+@then(phrase("сервис «{service}» получил запросов на отправку: {count:d}"))
+def send_count(providers: Any, service: str, count: int) -> None:
+    sends = send_requests(fake_of(providers, service))
+    assert len(sends) == count, f"{service}: ожидалось запросов на отправку {count}, получено {len(sends)}: " + (
+        "; ".join(f"{e.json} → {e.status} {e.fault or ''}" for e in sends) or "ни одного"
+    )
+
+
+@then(phrase("каждый запрос на отправку в «{service}» содержит поля:"))
+def every_send_has(providers: Any, service: str, datatable: list[list[str]]) -> None:
+    """Столбцы: Поле (``to``, ``attachments[0].size``) | Значение.
+
+    Значение — текст, «(нет)», «(есть)», «канал «…»», «ключ канала «…»», «файл «…»», «номер «…»», «N шт.».
+    """
+    fake, sends = _sends(providers, service)
+    problems = []
+    for n, entry in enumerate(sends, 1):
+        for row in datatable[1:]:
+            path, actual = row[0].strip(), field_value(entry.json, row[0].strip())
+            if not matches(actual, expected_value(fake, row[1])):
+                problems.append(f"запрос {n}: «{path}» ожидалось {row[1].strip()!r}, отправлено {_show(actual)}")
+    assert not problems, f"запросы в {service} не по контракту:\n" + "\n".join(problems)
+
+
+@then(phrase("запросы на отправку в «{service}» по порядку:"))
+def sends_in_order(providers: Any, service: str, datatable: list[list[str]]) -> None:
+    """Заголовок — сравниваемые поля; по строке на запрос в порядке отправки."""
+    fake, sends = _sends(providers, service)
+    header = [cell.strip() for cell in datatable[0]]
+    rows = datatable[1:]
+    actual_rows = [[_show(field_value(e.json, name)) for name in header] for e in sends]
+    assert len(sends) == len(rows), f"{service}: ожидалось запросов {len(rows)}, отправлено {len(sends)}: {actual_rows}"
+    problems = []
+    for n, (entry, row) in enumerate(zip(sends, rows, strict=True), 1):
+        for name, cell in zip(header, row, strict=True):
+            actual = field_value(entry.json, name)
+            if not matches(actual, expected_value(fake, cell)):
+                problems.append(f"запрос {n}: «{name}» ожидалось {cell.strip()!r}, отправлено {_show(actual)}")
+    assert not problems, f"запросы в {service} не те или не в том порядке:\n" + "\n".join(problems)
+
+
+@then(phrase("каждый запрос на отправку в «{service}» передаёт заголовок «{name}» со значением «{value}»"))
+def header_value(providers: Any, service: str, name: str, value: str) -> None:
+    _, sends = _sends(providers, service)
+    seen = [e.header(name) for e in sends]
+    assert all(v == value for v in seen), f"заголовок {name}: ожидалось «{value}», передано {seen}"
+
+
+@then(phrase("каждый запрос на отправку в «{service}» передаёт параметр адреса «{name}» со значением «{value:A}»"))
+def query_value(providers: Any, service: str, name: str, value: str) -> None:
+    fake, sends = _sends(providers, service)
+    wanted = expected_value(fake, value)
+    seen = [e.query.get(name) for e in sends]
+    assert all(v == wanted for v in seen), f"параметр адреса {name}: ожидалось {wanted!r}, передано {seen}"
+
+
+def idempotency_keys(service: str, sends: list[Any]) -> list[str | None]:
+    """Default's ``Idempotency-Key`` header, Wazzup's ``crmMessageId``; i2crm has none."""
+    return [e.header("Idempotency-Key") or (e.json or {}).get("crmMessageId") for e in sends]
+
+
+@then(phrase("все запросы на отправку в «{service}» несут один и тот же ключ идемпотентности"))
+def same_key(providers: Any, service: str) -> None:
+    _, sends = _sends(providers, service)
+    keys = idempotency_keys(service, sends)
+    assert None not in keys and len(set(keys)) == 1, f"ожидался один ключ идемпотентности на попытки, переданы {keys}"
+
+
+@then(phrase("запросы на отправку в «{service}» несут разные ключи идемпотентности"))
+def different_keys(providers: Any, service: str) -> None:
+    _, sends = _sends(providers, service)
+    keys = idempotency_keys(service, sends)
+    assert None not in keys and len(set(keys)) == len(keys), f"ожидались разные ключи идемпотентности, переданы {keys}"
+
+
+@then(phrase("ни один запрос на отправку в «{service}» не содержит одновременно «{first}» и «{second}»"))
+def never_together(providers: Any, service: str, first: str, second: str) -> None:
+    _, sends = _sends(providers, service)
+    both = [e.json for e in sends if isinstance(e.json, dict) and first in e.json and second in e.json]
+    assert not both, f"«{first}» и «{second}» ушли одним запросом: {both}"
+
+
+@then(phrase("попытки отправки в «{service}» шли с интервалами «{intervals}»"))
+def attempt_intervals(providers: Any, service: str, intervals: str) -> None:
+    """«10 секунд, 30 секунд, 1 минута» — время между соседними запросами на отправку."""
+    _, sends = _sends(providers, service)
+    expected = [parse_duration(item) for item in text_macros.split_list(intervals)]
+    actual = [later.time - earlier.time for earlier, later in itertools.pairwise(sends)]
+    shown = ", ".join(f"{int(d.total_seconds())} с" for d in actual) or "попытка была одна"
+    wanted = ", ".join(f"{int(d.total_seconds())} с" for d in expected)
+    assert actual == expected, f"{service}: ожидались интервалы между попытками {wanted}, были {shown}"

@@ -1,0 +1,76 @@
+"""Шаги, которые двигают сделку и этим запускают бизнес-процессы: этапы, кнопки, воронки, API."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, when
+
+from drivers.protocol import ContactSpec, CrmDriver
+from harness.clock import ScenarioClock
+from steps import text_macros
+from steps.context import ScenarioContext
+from steps.deal_defaults import CLIENT, DEFAULT_PHONE
+from steps.phrases import phrase
+
+
+@given(phrase("сделку перевели на этап «{stage}»"))
+@when(phrase("сделку переводят на этап «{stage}»"))
+def move_to_stage(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, stage: str) -> None:
+    """Вручную: нажать на текущий этап и выбрать другой; наступившие действия выполняются сразу."""
+    crm.move_deal_to_stage(ctx.deal, stage)
+    clock.run_due()
+
+
+@when(phrase("сделку переводят по этапам «{stages}»"))
+def move_through(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, stages: str) -> None:
+    """Этап за этапом в одну и ту же минуту, например «В работе, Новая, В работе»."""
+    for stage in text_macros.split_list(stages):
+        crm.move_deal_to_stage(ctx.deal, stage)
+    clock.run_due()
+
+
+@when(phrase("в сделке повторно выбирают текущий этап «{stage}»"))
+def reselect_stage(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, stage: str) -> None:
+    current = crm.deal(ctx.deal).stage
+    assert current == stage, f"сделка на этапе «{current}», а шаг повторно выбирает «{stage}»"
+    crm.move_deal_to_stage(ctx.deal, stage)
+    clock.run_due()
+
+
+@when(phrase("в сделке нажимают кнопку «{label}»"))
+def press_button(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, label: str) -> None:
+    crm.press_deal_button(ctx.deal, label)
+    clock.run_due()
+
+
+@when(phrase("сделку переводят в воронку «{funnel}» на этап «{stage}»"))
+def change_funnel(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, funnel: str, stage: str) -> None:
+    crm.change_funnel(ctx.deal, funnel, stage)
+    clock.run_due()
+
+
+@when(phrase("сделку переводят на этап «{stage}» через API"))
+def move_to_stage_by_api(crm_api: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, stage: str) -> None:
+    """Внешняя система меняет этап через REST API."""
+    crm_api.move_deal_to_stage(ctx.deal, stage)
+    clock.run_due()
+
+
+@when(phrase("менеджер «{login}» с паролем «{password}» переводит сделку на этап «{stage}»"))
+def manager_moves(
+    crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, login: str, password: str, stage: str
+) -> None:
+    crm.sign_in(login, password)
+    crm.move_deal_to_stage(ctx.deal, stage)
+    clock.run_due()
+
+
+@when(phrase("создают сделку в воронке «{funnel}» на этапе «{stage}»"))
+def create_deal_on_stage(crm: CrmDriver, ctx: ScenarioContext, clock: ScenarioClock, funnel: str, stage: str) -> None:
+    contact = ContactSpec(name=CLIENT, primary=True, phones=(DEFAULT_PHONE,))
+    ctx.deal_id = crm.create_deal(funnel, stage, client_name=CLIENT, contacts=[contact])
+    clock.run_due()
+
+
+@when("сделку удаляют")
+def delete_deal(crm: CrmDriver, ctx: ScenarioContext) -> None:
+    crm.delete_deal(ctx.deal)

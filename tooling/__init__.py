@@ -1,0 +1,1 @@
+"""Generators of the suite's documents: the checklist and the step catalogue, both from the sources."""

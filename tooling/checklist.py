@@ -1,0 +1,154 @@
+"""``python -m tooling.checklist``: docs/CHECKLIST.md from the features (area -> rule -> check).
+
+Every scenario is a check; an outline is one check with as many test cases as it has example rows.
+"How it is automated" comes from the tags: @ui — in the browser, @both — through the API and the
+browser, otherwise through the API.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tooling.feature_model import ROOT, Feature, Scenario, features
+
+OUTPUT = ROOT / "docs" / "CHECKLIST.md"
+COMMAND = "python -m tooling.checklist"
+AREA_TAGS = (
+    "integrations", "availability", "channels", "editor", "triggers", "timing", "recipients",
+    "parameters", "attachments", "sending", "timeline", "regression", "access", "smoke",
+)  # fmt: skip
+SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
+
+
+@dataclass
+class Counts:
+    checks: int = 0
+    cases: int = 0
+    api: int = 0
+    ui: int = 0
+
+    def add(self, scenario: Scenario) -> None:
+        self.checks += 1
+        self.cases += scenario.cases
+        if scenario.automation != "UI":
+            self.api += scenario.cases
+        if scenario.automation != "API":
+            self.ui += scenario.cases
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.checks += other.checks
+        self.cases += other.cases
+        self.api += other.api
+        self.ui += other.ui
+        return self
+
+
+def counts(feature: Feature) -> Counts:
+    total = Counts()
+    for scenario in feature.scenarios:
+        total.add(scenario)
+    return total
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _area_tag(feature: Feature) -> str:
+    return next((t for t in feature.tags if t in AREA_TAGS), "—")
+
+
+def _marks(scenario: Scenario) -> str:
+    shown = [t for t in scenario.tags if t in SEVERITIES or t == "regression"]
+    return ", ".join(shown) or "—"
+
+
+def _summary(found: list[Feature]) -> list[str]:
+    lines = [
+        "## Сводка",
+        "",
+        "| Область | Файл | Метка | Проверок | Тест-кейсов | Через API | В браузере |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    total = Counts()
+    for feature in found:
+        c = counts(feature)
+        total += c
+        name = f"[{_cell(feature.name)}](#{_anchor(feature)})"
+        lines.append(
+            f"| {name} | `{feature.path.name}` | @{_area_tag(feature)} | {c.checks} | {c.cases} | {c.api} | {c.ui} |"
+        )
+    lines.append(f"| **Итого** | | | **{total.checks}** | **{total.cases}** | **{total.api}** | **{total.ui}** |")
+    lines += [
+        "",
+        "Проверка — сценарий; тест-кейс — строка примеров структуры сценария (или сам сценарий).",
+        "«Через API» и «В браузере» — тест-кейсы каждого способа; сценарий с @both считается в обоих.",
+    ]
+    return lines
+
+
+def _anchor(feature: Feature) -> str:
+    return feature.path.stem.replace("_", "-")
+
+
+def _feature_section(feature: Feature) -> list[str]:
+    c = counts(feature)
+    lines = [
+        f'<a id="{_anchor(feature)}"></a>',
+        "",
+        f"## {feature.name}",
+        "",
+        f"`features/{feature.path.name}` · @{_area_tag(feature)} · проверок {c.checks}, тест-кейсов {c.cases} "
+        f"(API {c.api}, браузер {c.ui})",
+        "",
+    ]
+    if feature.description:
+        lines += [" ".join(feature.description.split()), ""]
+    number = 0
+    for rule in feature.rules:
+        lines += [f"### Правило: {rule.name}" if rule.name else "### Без правила", ""]
+        if rule.description:
+            lines += [" ".join(rule.description.split()), ""]
+        lines += ["| № | Проверка | Как | Примеров | Метки |", "|---|---|---|---:|---|"]
+        for scenario in rule.scenarios:
+            number += 1
+            examples = str(len(scenario.examples)) if scenario.outline else "—"
+            lines.append(
+                f"| {_area_index(feature)}.{number} | {_cell(scenario.name)} | {scenario.automation} "
+                f"| {examples} | {_marks(scenario)} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _area_index(feature: Feature) -> str:
+    prefix = feature.path.stem.split("_", 1)[0]
+    return prefix if prefix.isdigit() else feature.path.stem
+
+
+def render(found: list[Feature] | None = None) -> str:
+    found = features() if found is None else found
+    lines = [
+        "# Чек-лист: отправка сообщения в WhatsApp бизнес-процессом через новый сервис Default",
+        "",
+        f"Сгенерировано из `features/` командой `{COMMAND}`; не редактируйте вручную.",
+        "Каждая строка — исполняемый сценарий на русском Gherkin (область → правило → проверка).",
+        "",
+    ]
+    lines += [*_summary(found), ""]
+    for feature in found:
+        lines += _feature_section(feature)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    target = Path(argv[0]) if argv else OUTPUT
+    target.write_text(render(), encoding="utf-8")
+    print(f"записан {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
