@@ -24,16 +24,9 @@ from harness import reporting
 from harness.clock import REAL_TIME_MODULES, SCENARIO_START, FreezegunMover, RemoteMover, ScenarioClock
 from harness.emulator_server import EmulatorServer
 from harness.provider_fakes import ProviderFakesFixture
+from steps import STEP_MODULES
 
-pytest_plugins = [
-    "steps.context",
-    "steps.deal_steps",
-    "steps.integration_steps",
-    "steps.process_steps",
-    "steps.time_steps",
-    "steps.provider_steps",
-    "steps.outcome_steps",
-]
+pytest_plugins = list(STEP_MODULES)
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -125,8 +118,14 @@ def providers(provider_fakes_factory: ProviderFakesFixture, clock: ScenarioClock
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """``@both`` runs a scenario through the API and through the browser."""
-    if "driver_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both"):
+    """``@both`` runs a scenario through the API and through the browser.
+
+    pytest-bdd's scenario functions do not name ``driver_kind`` (the ``crm`` fixture does), so it is
+    added to the closure before parametrizing.
+    """
+    if metafunc.definition.get_closest_marker("both"):
+        if "driver_kind" not in metafunc.fixturenames:
+            metafunc.fixturenames.append("driver_kind")
         metafunc.parametrize("driver_kind", ["api", "ui"], indirect=True)
 
 

@@ -35,6 +35,7 @@ _PAGES = {
     "настройки": "/api/integrations",
     "интеграции": "/api/integrations",
     "бизнес-процессы": "/api/business-processes",
+    "редактор бизнес-процесса": "/api/business-processes/editor-options",
 }
 
 
@@ -162,12 +163,14 @@ class ApiDriver:
             funnel=deal.funnel.name,
             stage=deal.stage.name,
             responsible=deal.responsible.name if deal.responsible else None,
+            client_name=deal.client_name,
             client_region=deal.client_region_label,
             contacts=[
                 ContactView(label=c.label, name=c.name, phones=[p.value for p in c.phones], emails=list(c.emails))
                 for c in deal.contacts
             ],
             buttons=[b.label for b in deal.buttons],
+            url=deal.url,
         )
 
     def timeline(self, deal_id: int) -> list[TimelineItem]:

@@ -97,9 +97,11 @@ class DealView:
     funnel: str
     stage: str
     responsible: str | None
+    client_name: str  # as the card shows it (escaped text, read back as text)
     client_region: str  # "Не выбрано" when empty
     contacts: list[ContactView]
     buttons: list[str]
+    url: str  # the deal's page: the value of "Ссылка на сделку"
 
 
 @dataclass(frozen=True)

@@ -257,7 +257,12 @@ def save(session: Session, draft: ProcessDraft, process_id: int | None = None) -
             )
         )
         process = BusinessProcess(
-            stage_id=valid.stage.id, position=(position or 0) + 1, created_at=now, updated_at=now, version=0, provider=""
+            stage_id=valid.stage.id,
+            position=(position or 0) + 1,
+            created_at=now,
+            updated_at=now,
+            version=0,
+            provider="",
         )
         session.add(process)
         before: tuple[Any, ...] | None = None

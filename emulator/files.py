@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 from emulator import clock
 from emulator.errors import NotFound, ValidationFailed
 from emulator.models import StoredFile, User
+from emulator.vocabulary import FIELD_LABELS
 
+FILE_LABEL = FIELD_LABELS["file_ids"]  # "Добавить файлы": upload refusals name the editor's field
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILES_PER_PROCESS = 10
 MAX_FILENAME_LENGTH = 255
@@ -81,9 +83,9 @@ def store_upload(
     """Stream the upload to disk, refusing executables and anything over 50 MB before it is kept."""
     name = Path(filename or "").name.strip()
     if not name:
-        raise ValidationFailed.one("file", "Загрузить файл", "у файла нет имени")
+        raise ValidationFailed.one("file", FILE_LABEL, "у файла нет имени")
     if len(name) > MAX_FILENAME_LENGTH:
-        raise ValidationFailed.one("file", "Загрузить файл", f"имя файла длиннее {MAX_FILENAME_LENGTH} символов")
+        raise ValidationFailed.one("file", FILE_LABEL, f"имя файла длиннее {MAX_FILENAME_LENGTH} символов")
     files_dir.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
     target = files_dir / token
@@ -96,16 +98,16 @@ def store_upload(
                 if not head:
                     head = chunk[:8]
                     if is_executable(name, head):
-                        raise ValidationFailed.one("file", "Загрузить файл", f"исполняемые файлы запрещены: «{name}»")
+                        raise ValidationFailed.one("file", FILE_LABEL, f"исполняемые файлы запрещены: «{name}»")
                 size += len(chunk)
                 if size > MAX_FILE_BYTES:
-                    raise ValidationFailed.one("file", "Загрузить файл", f"файл «{name}» больше 50 МБ")
+                    raise ValidationFailed.one("file", FILE_LABEL, f"файл «{name}» больше 50 МБ")
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
             if is_executable(name, head):
-                raise ValidationFailed.one("file", "Загрузить файл", f"исполняемые файлы запрещены: «{name}»")
-            raise ValidationFailed.one("file", "Загрузить файл", f"файл «{name}» пустой")
+                raise ValidationFailed.one("file", FILE_LABEL, f"исполняемые файлы запрещены: «{name}»")
+            raise ValidationFailed.one("file", FILE_LABEL, f"файл «{name}» пустой")
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -28,7 +28,9 @@ class _NotifyingServer(uvicorn.Server):
 
 class EmulatorServer:
     def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP: asyncio sets TCP_NODELAY only on such sockets; without it every keep-alive
+        # request waits ~40 ms for a delayed ACK.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         port = self._socket.getsockname()[1]

@@ -11,6 +11,12 @@ from drivers.protocol import ContactView, DealView, DialogItem, ScheduledRunView
 from pages.refusal import PageRefused
 
 NOBODY = "Не назначен"
+NO_CLIENT_NAME = "Не указан"
+
+
+def _client_name(shown: str) -> str:
+    """The card says "Не указан" for an empty client name; the API says ""."""
+    return "" if shown == NO_CLIENT_NAME else shown
 
 
 def _text(locator: Locator) -> str:
@@ -102,9 +108,11 @@ class DealPage:
             funnel=_text(self.page.get_by_test_id("deal-funnel")),
             stage=_text(self.page.get_by_test_id("deal-stage")),
             responsible=None if responsible == NOBODY else responsible,
+            client_name=_client_name(_text(self.page.get_by_test_id("deal-client"))),
             client_region=_text(self.page.get_by_test_id("deal-region")),
             contacts=[self._contact(item) for item in self._region("Контакты").get_by_test_id("contact").all()],
             buttons=[label.strip() for label in buttons.all_text_contents()],
+            url=self.page.url.split("?")[0],
         )
 
     def _region(self, name: str) -> Locator:

@@ -1,9 +1,4 @@
-"""What one scenario remembers between its steps, and the registration of the step modules.
-
-The step modules are pytest plugins. ``conftest.py`` lists the first ones; the others are listed
-here (pytest registers the ``pytest_plugins`` of a registered plugin) until ``conftest.py`` lists
-them too -- registering a module twice is harmless.
-"""
+"""What one scenario remembers between its steps (the step modules are listed in ``conftest.py``)."""
 
 from __future__ import annotations
 
@@ -13,17 +8,6 @@ from typing import Any
 import pytest
 
 from drivers.protocol import AccessResult, ConnectResult, Editor, SaveResult
-
-pytest_plugins = [
-    "steps.stage_steps",
-    "steps.availability_steps",
-    "steps.run_steps",
-    "steps.journal_steps",
-    "steps.timeline_steps",
-    "steps.webhook_steps",
-    "steps.editor_steps",
-    "steps.access_steps",
-]
 
 
 @dataclass

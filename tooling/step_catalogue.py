@@ -15,20 +15,12 @@ from pathlib import Path
 
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
+from steps import STEP_MODULES
 from steps.phrases import readable
 from tooling.feature_model import ROOT, features
 
 OUTPUT = ROOT / "docs" / "STEPS.md"
 COMMAND = "python -m tooling.step_catalogue"
-FIRST_MODULES = (
-    "steps.context",
-    "steps.deal_steps",
-    "steps.integration_steps",
-    "steps.process_steps",
-    "steps.time_steps",
-    "steps.provider_steps",
-    "steps.outcome_steps",
-)  # conftest.py's pytest_plugins; steps.context lists the others
 KINDS = {"given": "Дано", "when": "Когда", "then": "Тогда", None: "любой"}
 
 
@@ -43,8 +35,7 @@ class StepDef:
 
 
 def step_modules() -> list[str]:
-    context = importlib.import_module("steps.context")
-    return [*FIRST_MODULES, *(m for m in getattr(context, "pytest_plugins", []) if m not in FIRST_MODULES)]
+    return list(STEP_MODULES)
 
 
 def step_defs() -> list[StepDef]:

@@ -26,6 +26,8 @@ from emulator.models import (
 from emulator.settings import Settings
 from emulator.vocabulary import PROVIDER_LABELS
 
+EMPTY_TEXT = "текст сообщения пуст после подстановки параметров"
+
 
 def idempotency_key(run_id: int, number: str) -> str:
     """Stable per run and number: a retry of the same message carries the same key."""
@@ -40,6 +42,16 @@ def _cancel_reason(deal: Deal | None, process: BusinessProcess | None) -> str | 
     if not process.enabled:
         return "Бизнес-процесс выключен"
     return None
+
+
+def _left_stage(run: ProcessRun, deal: Deal) -> str:
+    """Names the funnels too when the deal moved to another funnel (stage names repeat across funnels)."""
+    if deal.funnel_id == run.stage.funnel_id:
+        return f"сделка уже не на этапе «{run.stage.name}» (сейчас «{deal.stage.name}»)"
+    return (
+        f"сделка уже не на этапе «{run.stage.funnel.name}: {run.stage.name}» "
+        f"(сейчас «{deal.funnel.name}: {deal.stage.name}»)"
+    )
 
 
 def unusable_reason(integration: Integration | None, process: BusinessProcess) -> str | None:
@@ -68,9 +80,7 @@ def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datet
     run.status = RunStatus.DONE
     run.finished_at = now
     if process.check_stage and deal.stage_id != run.stage_id:
-        message_log.not_sent(
-            session, deal.id, run.id, f"сделка уже не на этапе «{run.stage.name}» (сейчас «{deal.stage.name}»)"
-        )
+        message_log.not_sent(session, deal.id, run.id, _left_stage(run, deal))
         return []
     integration = session.scalar(select(Integration).where(Integration.provider == process.provider))
     unusable = unusable_reason(integration, process)
@@ -96,6 +106,9 @@ def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datet
         }
         for f in process.files
     ]
+    if not text.strip() and not attachments:
+        message_log.not_sent(session, deal.id, run.id, EMPTY_TEXT)
+        return []
     created = []
     for number in found.numbers:
         message = OutgoingMessage(

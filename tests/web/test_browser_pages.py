@@ -119,7 +119,7 @@ def test_files_are_uploaded_as_chips_and_removed_with_x(signed_in: Page, base_ur
     assert editor.files() == ["photo_2023-05-01_12-00-00.jpg", "price.pdf"]
     expect(signed_in.get_by_text("photo_2023-0...", exact=True)).to_be_visible()
     editor.attach(FileSpec("setup.exe", b"MZ\x90\x00", "application/octet-stream"))
-    assert [e.label for e in editor.errors()] == ["Загрузить файл"]
+    assert [e.label for e in editor.errors()] == ["Добавить файлы"]
     assert "исполняемые файлы запрещены" in editor.errors()[0].message
     editor.remove_file("photo_2023-05-01_12-00-00.jpg")
     assert editor.files() == ["price.pdf"]

@@ -92,9 +92,10 @@
     item.append(label, hidden, remove);
     chips.append(item);
   }
-  function showUploadError(message) {
+  // A refusal reads "Label: message", the label being the editor field the CRM named.
+  function showUploadError(message, label) {
     const line = document.createElement("p");
-    line.textContent = "Загрузить файл: " + message;
+    line.textContent = (label || "Добавить файлы") + ": " + message;
     uploadErrors.append(line);
     uploadErrors.hidden = false;
   }
@@ -111,7 +112,7 @@
       if (response.ok) {
         addChip(answer);
       } else if (Array.isArray(answer.errors) && answer.errors.length) {
-        answer.errors.forEach(function (error) { showUploadError(error.message); });
+        answer.errors.forEach(function (error) { showUploadError(error.message, error.label); });
       } else {
         showUploadError("не удалось загрузить «" + file.name + "»: " + (answer.detail || "HTTP " + response.status));
       }
