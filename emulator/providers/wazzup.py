@@ -131,6 +131,10 @@ class WazzupAdapter:
             if part["status"] == "accepted":
                 continue
             outcome = self._send_part(credentials, request, part)
+            if isinstance(outcome, Failed):
+                accepted = sum(1 for p in parts if p["status"] == "accepted")
+                if accepted:  # the client already has part of the message: say so
+                    outcome = Failed(f"{outcome.reason}; уже доставлено сервису частей: {accepted} из {len(parts)}")
             if outcome is not None:
                 return outcome, parts
         return Delivered(tuple(p["external_id"] or "" for p in parts)), parts

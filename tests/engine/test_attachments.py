@@ -55,3 +55,12 @@ def test_wazzup_refuses_a_file_over_its_10_mb(world: World) -> None:
     deal_id = world.deal()
     world.enter(deal_id)
     assert world.statuses(deal_id) == ["Статус: Ошибка: файл больше 10 МБ"]
+
+
+def test_wazzup_says_which_parts_already_went_when_a_later_file_fails(world: World) -> None:
+    big = world.client.upload_file("видео.mp4", b"\x00" * (10 * 1024 * 1024 + 1)).id
+    world.process("wazzup", text="Видео во вложении", file_ids=[big])
+    deal_id = world.deal()
+    world.enter(deal_id)
+    assert [m.text for m in world.fakes.wazzup.outbox] == ["Видео во вложении"]
+    assert world.statuses(deal_id) == ["Статус: Ошибка: файл больше 10 МБ; уже доставлено сервису частей: 1 из 2"]
