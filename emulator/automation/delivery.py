@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from emulator import clock
-from emulator.automation import message_log, retry_policy
+from emulator.automation import message_log, retry_policy, status_updates
 from emulator.automation.run_execution import idempotency_key, unusable_reason
 from emulator.db import Database
 from emulator.integrations import credentials
@@ -122,7 +122,8 @@ def apply(session: Session, attempt: Attempt, outcome: SendOutcome, parts: Parts
         return  # a status webhook overtook this answer; it knows better
     if isinstance(outcome, Delivered):
         for external_id in dict.fromkeys(i for i in outcome.external_ids if i):
-            session.add(MessageExternalId(message_id=message.id, provider=message.provider, external_id=external_id))
+            if status_updates.find_message(session, message.provider, external_id) is None:  # a replayed answer
+                session.add(MessageExternalId(message_id=message.id, provider=message.provider, external_id=external_id))
         _finish(session, message, MessageStatus.SENT, None, now)
     elif isinstance(outcome, Retry):
         decision = retry_policy.after_transient_failure(message.attempts, now, outcome.retry_after, outcome.not_after)
