@@ -18,7 +18,8 @@ from sqlalchemy import insert
 from emulator import clock, seed
 from emulator.automation.scheduler import Scheduler
 from emulator.db import Database
-from emulator.models import BusinessProcess, ProcessRun, RunStatus
+from emulator.model_enums import RunStatus
+from emulator.models import BusinessProcess, ProcessRun
 from emulator.settings import Settings
 
 

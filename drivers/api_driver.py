@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
-from drivers import names
+from drivers import names, process_mapping
 from drivers.protocol import (
     AccessResult,
     ChannelView,
@@ -27,9 +27,7 @@ from drivers.protocol import (
 )
 from emulator import phones
 from emulator.api.deal_schemas import ContactIn, DealCreate, DealUpdate, FunnelOut, PhoneIn, TaskIn
-from emulator.api.process_schemas import ProcessIn, ProcessOut
 from emulator.client import ApiError, CrmClient
-from emulator.vocabulary import ACTION_LABELS
 
 _PAGES = {
     "настройки": "/api/integrations",
@@ -252,38 +250,6 @@ class ApiDriver:
                 return item.id
         return channel
 
-    def _process_in(self, spec: ProcessSpec, file_ids: list[int]) -> ProcessIn:
-        action = next((k for k, v in ACTION_LABELS.items() if v == spec.action), spec.action)
-
-        def value_of(convert: object, label: str | None) -> str | None:
-            if label is None:
-                return None
-            try:
-                return convert(label)  # type: ignore[operator]
-            except KeyError:
-                return label
-
-        service = spec.service
-        provider = None
-        if service is not None:
-            try:
-                provider = names.provider_key(service)
-            except KeyError:
-                provider = service
-        return ProcessIn(
-            stage_id=self._stage_id(spec.funnel, spec.stage),
-            action=action,
-            timing=value_of(names.timing_value, spec.when),
-            delay_value=spec.delay,
-            delay_unit=value_of(names.unit_value, spec.unit),
-            check_stage={"Да": True, "Нет": False}.get(spec.check_stage, spec.check_stage),
-            provider=provider,
-            channel_id=self._channel_id(spec.service, spec.channel),
-            recipient_rule=value_of(names.recipient_rule_value, spec.recipients),
-            text=spec.text,
-            file_ids=list(file_ids),
-        )
-
     def save_business_process(self, spec: ProcessSpec, process_id: int | None = None) -> SaveResult:
         file_ids = []
         for item in spec.files:
@@ -295,7 +261,9 @@ class ApiDriver:
                 return SaveResult(None, _errors(exc))
         if process_id is not None:  # an edit keeps what is attached and adds the new files
             file_ids = [f.id for f in self.client.process(process_id).files] + file_ids
-        body = self._process_in(spec, file_ids)
+        body = process_mapping.process_in(
+            spec, self._stage_id(spec.funnel, spec.stage), self._channel_id(spec.service, spec.channel), file_ids
+        )
         try:
             saved = (
                 self.client.update_process(process_id, body)
@@ -308,30 +276,11 @@ class ApiDriver:
             return SaveResult(None, _errors(exc))
         return SaveResult(saved.id, [])
 
-    @staticmethod
-    def _view(process: ProcessOut) -> ProcessView:
-        return ProcessView(
-            id=process.id,
-            funnel=process.funnel_name,
-            stage=process.stage_name,
-            action=process.action_label,
-            when=process.timing_label,
-            delay=str(process.delay_value) if process.delay_value is not None else None,
-            unit=process.delay_unit_label,
-            check_stage="Да" if process.check_stage else "Нет",
-            service=process.provider_label,
-            channel=process.channel.display if process.channel else None,
-            recipients=process.recipient_rule_label,
-            text=process.text,
-            files=[f.filename for f in process.files],
-            version=process.version,
-        )
-
     def business_process(self, process_id: int) -> ProcessView:
-        return self._view(self.client.process(process_id))
+        return process_mapping.view(self.client.process(process_id))
 
     def business_processes(self, funnel: str, stage: str) -> list[ProcessView]:
-        return [self._view(p) for p in self.client.processes(self._stage_id(funnel, stage))]
+        return [process_mapping.view(p) for p in self.client.processes(self._stage_id(funnel, stage))]
 
     def delete_business_process(self, process_id: int) -> None:
         self.client.delete_process(process_id)

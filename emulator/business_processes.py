@@ -17,6 +17,7 @@ from emulator import clock, files, parameters
 from emulator.automation import triggers
 from emulator.errors import FieldError, NotFound, ValidationFailed
 from emulator.integrations import unavailability_reason
+from emulator.model_enums import RecipientRule, RunStatus, Timing
 from emulator.models import (
     BusinessProcess,
     BusinessProcessFile,
@@ -24,11 +25,8 @@ from emulator.models import (
     CustomField,
     Integration,
     ProcessRun,
-    RecipientRule,
-    RunStatus,
     Stage,
     StoredFile,
-    Timing,
 )
 from emulator.vocabulary import (
     ACTION_LABELS,

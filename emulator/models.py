@@ -3,53 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from emulator.db import Base, UtcDateTime
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    MANAGER = "manager"
-
-
-class Timing(StrEnum):
-    IMMEDIATE = "immediate"
-    DELAYED = "delayed"
-
-
-class DelayUnit(StrEnum):
-    MINUTES = "minutes"
-    HOURS = "hours"
-    DAYS = "days"
-
-
-class RecipientRule(StrEnum):
-    ALL_CONTACTS_ALL_NUMBERS = "all_contacts_all_numbers"
-    PRIMARY_ALL_NUMBERS = "primary_all_numbers"
-    PRIMARY_FIRST_NUMBER = "primary_first_number"
-    ALL_CONTACTS_FIRST_NUMBER = "all_contacts_first_number"
-
-
-class RunStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    RUNNING = "running"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-class MessageStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    RETRYING = "retrying"
-    SENT = "sent"
-    DELIVERED = "delivered"
-    READ = "read"
-    ERROR = "error"
+from emulator.model_enums import (
+    MessageStatus,
+    RecipientRule,
+    Role,
+    RunStatus,
+    Timing,
+)
 
 
 class User(Base):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from emulator import clock, demo_accounts
 from emulator.db import Base, Database
 from emulator.integration_catalogue import CARDS
+from emulator.model_enums import RecipientRule, Role, Timing
 from emulator.models import (
     BusinessProcess,
     Channel,
@@ -21,12 +22,9 @@ from emulator.models import (
     DealButton,
     Funnel,
     Integration,
-    RecipientRule,
-    Role,
     Stage,
     Task,
     TimelineEntry,
-    Timing,
     User,
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.models import DelayUnit, RecipientRule, Timing
+from emulator.model_enums import DelayUnit, RecipientRule, Timing
 
 ACTION_WHATSAPP = "whatsapp_message"
 ACTION_LABELS: dict[str, str] = {ACTION_WHATSAPP: "Отправить сообщение в WhatsApp"}

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from emulator.api.dependencies import SessionDep
 from emulator.automation.status_updates import apply_status, find_message
-from emulator.models import Integration, MessageStatus
+from emulator.model_enums import MessageStatus
+from emulator.models import Integration
 
 router = APIRouter(prefix="/api/webhooks", tags=["Вебхуки провайдеров"])
 

@@ -18,14 +18,8 @@ from emulator.automation import message_log, retry_policy, status_updates
 from emulator.automation.run_execution import idempotency_key, unusable_reason
 from emulator.db import Database
 from emulator.integrations import credentials
-from emulator.models import (
-    BusinessProcess,
-    Channel,
-    Integration,
-    MessageExternalId,
-    MessageStatus,
-    OutgoingMessage,
-)
+from emulator.model_enums import MessageStatus
+from emulator.models import BusinessProcess, Channel, Integration, MessageExternalId, OutgoingMessage
 from emulator.providers.base import (
     Attachment,
     Credentials,
@@ -123,7 +117,8 @@ def apply(session: Session, attempt: Attempt, outcome: SendOutcome, parts: Parts
     if isinstance(outcome, Delivered):
         for external_id in dict.fromkeys(i for i in outcome.external_ids if i):
             if status_updates.find_message(session, message.provider, external_id) is None:  # a replayed answer
-                session.add(MessageExternalId(message_id=message.id, provider=message.provider, external_id=external_id))
+                link = MessageExternalId(message_id=message.id, provider=message.provider, external_id=external_id)
+                session.add(link)
         _finish(session, message, MessageStatus.SENT, None, now)
     elif isinstance(outcome, Retry):
         decision = retry_policy.after_transient_failure(message.attempts, now, outcome.retry_after, outcome.not_after)

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emulator import relative_time, timeline
-from emulator.models import MessageStatus, OutgoingMessage, TimelineEntry
+from emulator.model_enums import MessageStatus
+from emulator.models import OutgoingMessage, TimelineEntry
 from emulator.vocabulary import MESSAGE_STATUS_LABELS, NOT_SENT_LABEL, TIMELINE_BP_TITLE
 
 KIND = "bp_message"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from emulator import phones
-from emulator.models import Contact, Deal, RecipientRule
+from emulator.model_enums import RecipientRule
+from emulator.models import Contact, Deal
 
 
 @dataclass

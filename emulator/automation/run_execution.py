@@ -14,15 +14,8 @@ from sqlalchemy.orm import Session
 
 from emulator import files, phones
 from emulator.automation import message_log, recipients, rendering, triggers
-from emulator.models import (
-    BusinessProcess,
-    Deal,
-    Integration,
-    MessageStatus,
-    OutgoingMessage,
-    ProcessRun,
-    RunStatus,
-)
+from emulator.model_enums import MessageStatus, RunStatus
+from emulator.models import BusinessProcess, Deal, Integration, OutgoingMessage, ProcessRun
 from emulator.settings import Settings
 from emulator.vocabulary import PROVIDER_LABELS
 

@@ -18,7 +18,8 @@ from sqlalchemy import func, select, update
 from emulator import clock
 from emulator.automation import delivery, run_execution
 from emulator.db import Database
-from emulator.models import OutgoingMessage, ProcessRun, RunStatus
+from emulator.model_enums import RunStatus
+from emulator.models import OutgoingMessage, ProcessRun
 from emulator.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from emulator import clock
 from emulator.automation import message_log
-from emulator.models import MessageExternalId, MessageStatus, OutgoingMessage
+from emulator.model_enums import MessageStatus
+from emulator.models import MessageExternalId, OutgoingMessage
 
 _RANK = {MessageStatus.SENT: 1, MessageStatus.DELIVERED: 2, MessageStatus.READ: 3}
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emulator import clock, timeline
-from emulator.models import BusinessProcess, Deal, ProcessRun, RunStatus, Stage, Timing, User
+from emulator.model_enums import RunStatus, Timing
+from emulator.models import BusinessProcess, Deal, ProcessRun, Stage, User
 from emulator.vocabulary import CANCELLED_LABEL, DELAY_UNIT_MINUTES, TIMELINE_BP_TITLE
 
 

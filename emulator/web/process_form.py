@@ -12,7 +12,8 @@ from emulator.api import presenters
 from emulator.business_processes import ProcessDraft
 from emulator.errors import FieldError
 from emulator.integrations import available_services
-from emulator.models import Channel, CustomField, Integration, RecipientRule, StoredFile, Timing
+from emulator.model_enums import RecipientRule, Timing
+from emulator.models import Channel, CustomField, Integration, StoredFile
 from emulator.vocabulary import (
     ACTION_LABELS,
     CHECK_STAGE_LABELS,

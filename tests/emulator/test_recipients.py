@@ -1,7 +1,7 @@
 import pytest
 
 from emulator.automation.recipients import resolve
-from emulator.models import RecipientRule
+from emulator.model_enums import RecipientRule
 from tests.emulator.deal_builder import contact, deal
 
 PRIMARY = contact("Основной", "+7(999)888-55-22", "8 999 111 22 33", primary=True)

@@ -8,7 +8,8 @@ from sqlalchemy import update
 
 from emulator.automation.scheduler import Scheduler
 from emulator.db import Database
-from emulator.models import MessageStatus, OutgoingMessage
+from emulator.model_enums import MessageStatus
+from emulator.models import OutgoingMessage
 from emulator.settings import Settings
 from tests.engine.world import World
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from emulator.models import RecipientRule
+from emulator.model_enums import RecipientRule
 from tests.engine.world import STAGE_PAID, World
 
 PROVIDERS = ["i2crm", "wazzup", "default"]
