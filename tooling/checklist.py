@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
+from tooling import document
 from tooling.feature_model import ROOT, Feature, Scenario, features
 
 OUTPUT = ROOT / "docs" / "CHECKLIST.md"
@@ -144,10 +144,7 @@ def render(found: list[Feature] | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    target = Path(argv[0]) if argv else OUTPUT
-    target.write_text(render(), encoding="utf-8")
-    print(f"записан {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
-    return 0
+    return document.write(render, OUTPUT, argv)
 
 
 if __name__ == "__main__":

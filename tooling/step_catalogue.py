@@ -11,12 +11,12 @@ import inspect
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
 from steps import STEP_MODULES
 from steps.phrases import readable
+from tooling import document
 from tooling.feature_model import ROOT, features
 
 OUTPUT = ROOT / "docs" / "STEPS.md"
@@ -123,10 +123,7 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    target = Path(argv[0]) if argv else OUTPUT
-    target.write_text(render(), encoding="utf-8")
-    print(f"записан {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
-    return 0
+    return document.write(render, OUTPUT, argv)
 
 
 if __name__ == "__main__":
