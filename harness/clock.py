@@ -15,9 +15,19 @@ from emulator.client import CrmClient
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 SCENARIO_START = dt.datetime(2026, 11, 10, 14, 23, 0, tzinfo=MOSCOW)
-# Code that must keep real time under freezegun: the browser driver, and the reporters (pytest's
-# durations, Allure's start/stop times), so reports show when a scenario really ran and for how long.
-REAL_TIME_MODULES = ["playwright", "greenlet", "_pytest.timing", "allure_commons", "allure_pytest_bdd", "xdist"]
+# Code that must keep real time under freezegun: event loops (the server's and the browser driver's:
+# freezegun's real_asyncio patch comes only after it has frozen time.monotonic, and a loop that reads
+# the frozen clock in that window schedules its next tick decades ahead and stops noticing shutdown),
+# and the reporters (pytest's durations, Allure's start/stop times).
+REAL_TIME_MODULES = [
+    "asyncio",
+    "playwright",
+    "greenlet",
+    "_pytest.timing",
+    "allure_commons",
+    "allure_pytest_bdd",
+    "xdist",
+]
 
 
 class TimeMover(Protocol):

@@ -13,6 +13,7 @@ from emulator.app import create_app
 from emulator.client import CrmClient
 from emulator.db import Database
 from emulator.settings import Settings
+from harness.clock import REAL_TIME_MODULES
 from mocks.demo import seed_demo
 from mocks.registry import ProviderFakes
 from mocks.responses_mount import mount, url_pattern
@@ -38,7 +39,8 @@ def world(settings: Settings, database: Database) -> Iterator[World]:
 
 @contextmanager
 def build_world(settings: Settings, database: Database) -> Iterator[World]:
-    with freeze_time(START) as freezer, responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+    frozen = freeze_time(START, real_asyncio=True, ignore=REAL_TIME_MODULES)
+    with frozen as freezer, responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         seed.reset(database, with_processes=False)
         app = create_app(settings, database)
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
