@@ -117,6 +117,19 @@ def providers(provider_fakes_factory: ProviderFakesFixture, clock: ScenarioClock
 # -- the CRM driver -----------------------------------------------------------------------------
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Against an emulator elsewhere, scenarios that need the in-process fakes are skipped, and say why."""
+    if not config.getoption("base_url", default=None):
+        return
+    reason = (
+        "@inprocess: needs the in-process provider fakes (their clock follows the frozen scenario time, "
+        "and a refused or reset connection can be faked exactly only in-process)"
+    )
+    for item in items:
+        if item.get_closest_marker("inprocess"):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """``@both`` runs a scenario through the API and through the browser.
 
