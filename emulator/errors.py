@@ -20,10 +20,6 @@ class Forbidden(DomainError):
     pass
 
 
-class Conflict(DomainError):
-    pass
-
-
 @dataclass(frozen=True)
 class FieldError:
     """A refused field: ``field`` is the API name, ``label`` the editor's Russian label."""

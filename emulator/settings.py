@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path(os.environ.get("CRM_DATA_DIR", ".crm-data"))
@@ -30,7 +30,6 @@ class Settings:
     scheduler_loop: bool = True
     scheduler_interval_seconds: float = 1.0
     provider_timeout_seconds: float = 10.0
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:
