@@ -12,7 +12,7 @@ from urllib.parse import quote
 from sqlalchemy.orm import Session
 
 from emulator import clock
-from emulator.errors import NotFound, ValidationFailed
+from emulator.errors import ValidationFailed
 from emulator.models import StoredFile, User
 from emulator.vocabulary import FIELD_LABELS
 
@@ -62,14 +62,6 @@ _CHUNK = 1024 * 1024
 def is_executable(filename: str, head: bytes) -> bool:
     suffix = Path(filename.lower()).suffix
     return suffix in EXECUTABLE_EXTENSIONS or head.startswith(EXECUTABLE_MAGIC)
-
-
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} МБ"
-    if size >= 1024:
-        return f"{size / 1024:.1f} КБ"
-    return f"{size} Б"
 
 
 def store_upload(
@@ -126,13 +118,6 @@ def store_upload(
     )
     session.add(stored)
     session.flush()
-    return stored
-
-
-def get_file(session: Session, file_id: int) -> StoredFile:
-    stored = session.get(StoredFile, file_id)
-    if stored is None:
-        raise NotFound("Файл", file_id)
     return stored
 
 

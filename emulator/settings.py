@@ -47,6 +47,10 @@ class Settings:
             scheduler_loop=_flag("CRM_SCHEDULER_LOOP", base.scheduler_loop),
         )
 
+    def deal_url(self, deal_id: int) -> str:
+        """The deal's page: what "Ссылка на сделку" becomes and what the API reports."""
+        return f"{self.public_base_url}/deals/{deal_id}"
+
     def provider_base_url(self, provider: str) -> str:
         return {
             "wazzup": self.wazzup_base_url,

@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mocks.faults import Fault
 from mocks.provider_fake import ProviderFake, RateLimit
@@ -40,20 +40,6 @@ class NumberIn(BaseModel):
     number: str
 
 
-class FaultIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str
-    times: int | None = 1
-    method: str | None = None
-    path: str | None = None
-    status: int | None = None
-    body: Any = None
-    headers: dict[str, str] | None = None
-    retry_after: int = 1
-    seconds: float | None = None
-
-
 class StatusIn(BaseModel):
     message_id: str
     status: str
@@ -74,6 +60,9 @@ class RateLimitIn(BaseModel):
 
 class CrmIn(BaseModel):
     crm_base_url: str
+
+
+FAULT_BODY = TypeAdapter(Fault)
 
 
 @contextmanager
@@ -171,9 +160,12 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
         return {"ok": True}
 
     @router.post("/{name}/faults")
-    def add_fault(name: str, body: FaultIn) -> dict[str, Any]:
-        with _translated_errors():
-            fault = Fault(**body.model_dump())
+    def add_fault(name: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            fault = FAULT_BODY.validate_python(body)
+        except ValidationError as error:  # malformed body: 422; a well-formed but impossible fault: 400
+            semantic = all(e["type"] == "value_error" for e in error.errors())
+            raise HTTPException(400 if semantic else 422, str(error)) from error
         fake_named(name).faults.add(fault)
         return fault.to_json()
 

@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pydantic import ConfigDict
+
 FAULT_KINDS = frozenset(
     {"timeout", "lost_answer", "connection_refused", "connection_reset", "status", "rate_limit", "slow"}
 )
@@ -37,6 +39,9 @@ DEFAULT_HOLD_SECONDS = 60.0
 @dataclass
 class Fault:
     """One planned failure; ``times`` None means "until cleared"."""
+
+    # The control API validates request bodies straight into this class: unknown fields are refused.
+    __pydantic_config__ = ConfigDict(extra="forbid")
 
     kind: str
     times: int | None = 1

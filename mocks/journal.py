@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -108,8 +109,40 @@ def _matches(entry: JournalEntry, method: str | None, path: str | None, status: 
     return status is None or entry.status == status
 
 
-class Journal:
-    """An ordered, thread-safe record of requests with small query helpers."""
+class JournalQueries(ABC):
+    """The queries every journal answers, from its ``entries`` and ``filter`` (in-process or remote)."""
+
+    @property
+    @abstractmethod
+    def entries(self) -> list[JournalEntry]:
+        """All entries, oldest first."""
+
+    @abstractmethod
+    def filter(
+        self, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[JournalEntry]:
+        """Entries matching every given criterion (path relative to the base URL, e.g. ``/message``)."""
+
+    def count(self, method: str | None = None, path: str | None = None, status: int | None = None) -> int:
+        """How many entries match."""
+        return len(self.filter(method, path, status))
+
+    def last(
+        self, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> JournalEntry | None:
+        """The newest matching entry, or None."""
+        found = self.filter(method, path, status)
+        return found[-1] if found else None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        return iter(self.entries)
+
+
+class Journal(JournalQueries):
+    """An ordered, thread-safe record of requests."""
 
     def __init__(self, entries: list[JournalEntry] | None = None) -> None:
         self._entries: list[JournalEntry] = list(entries or [])
@@ -132,24 +165,7 @@ class Journal:
         """Entries matching every given criterion (path relative to the base URL, e.g. ``/message``)."""
         return [entry for entry in self.entries if _matches(entry, method, path, status)]
 
-    def count(self, method: str | None = None, path: str | None = None, status: int | None = None) -> int:
-        """How many entries match."""
-        return len(self.filter(method, path, status))
-
-    def last(
-        self, method: str | None = None, path: str | None = None, status: int | None = None
-    ) -> JournalEntry | None:
-        """The newest matching entry, or None."""
-        found = self.filter(method, path, status)
-        return found[-1] if found else None
-
     def clear(self) -> None:
         """Forget every entry."""
         with self._lock:
             self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self) -> Iterator[JournalEntry]:
-        return iter(self.entries)

@@ -7,7 +7,6 @@ ValueError, 409 -> RuntimeError, 502 (CRM unreachable for a webhook) -> requests
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +15,7 @@ import requests
 from mocks.app import PREFIXES
 from mocks.channel import FakeChannel, phone_digits
 from mocks.faults import Fault
-from mocks.journal import JournalEntry
+from mocks.journal import JournalEntry, JournalQueries
 from mocks.outbox import OutboxMessage
 from mocks.provider_fake import RateLimit
 from mocks.registry import PROVIDER_NAMES
@@ -57,7 +56,7 @@ def _detail(response: requests.Response) -> Any:
         return response.text or response.reason
 
 
-class RemoteJournal:
+class RemoteJournal(JournalQueries):
     """A remote fake's journal, read on every call."""
 
     def __init__(self, client: ControlClient, name: str) -> None:
@@ -75,23 +74,8 @@ class RemoteJournal:
         found = self._client.call("GET", f"/{self._name}/journal", params=params)
         return [JournalEntry.from_json(item) for item in found]
 
-    def count(self, method: str | None = None, path: str | None = None, status: int | None = None) -> int:
-        return len(self.filter(method, path, status))
-
-    def last(
-        self, method: str | None = None, path: str | None = None, status: int | None = None
-    ) -> JournalEntry | None:
-        found = self.filter(method, path, status)
-        return found[-1] if found else None
-
     def clear(self) -> None:
         self._client.call("DELETE", f"/{self._name}/journal")
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self) -> Iterator[JournalEntry]:
-        return iter(self.entries)
 
 
 class RemoteProviderFake:

@@ -4,10 +4,6 @@
 # Extra arguments go to `python -m emulator` (see --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+source scripts/venv.sh
+ensure_venv "."
 exec .venv/bin/python -m emulator "$@"

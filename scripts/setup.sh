@@ -4,12 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+source scripts/venv.sh
+ensure_venv ".[test]"
 
 # A browser for the @ui scenarios: the system's Chromium where there is one (or can be installed
 # from the distribution, as on CI), Playwright's own download elsewhere (a developer's laptop).

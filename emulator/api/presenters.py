@@ -62,10 +62,6 @@ def funnel_out(funnel: Funnel) -> FunnelOut:
     )
 
 
-def deal_url(settings: Settings, deal_id: int) -> str:
-    return f"{settings.public_base_url}/deals/{deal_id}"
-
-
 def deal_out(session: Session, settings: Settings, deal: Deal) -> DealOut:
     return DealOut(
         id=deal.id,
@@ -97,7 +93,7 @@ def deal_out(session: Session, settings: Settings, deal: Deal) -> DealOut:
         buttons=[
             ButtonOut(id=b.id, label=b.label, target_stage_id=b.target_stage_id) for b in deals.buttons(session, deal)
         ],
-        url=deal_url(settings, deal.id),
+        url=settings.deal_url(deal.id),
         created_at=deal.created_at,
     )
 

@@ -88,8 +88,7 @@ def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datet
         if not found.invalid:
             message_log.not_sent(session, deal.id, run.id, found.none_reason)
         return []
-    deal_url = f"{settings.public_base_url}/deals/{deal.id}"
-    text = rendering.render(process.text, deal, deal_url)
+    text = rendering.render(process.text, deal, settings.deal_url(deal.id))
     attachments = [
         {
             "filename": f.file.filename,
