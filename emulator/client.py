@@ -211,7 +211,8 @@ class CrmClient:
     # -- control API (tests and local development) ---------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        return self._call("GET", "/_control/health")
+        answer: dict[str, Any] = self._call("GET", "/_control/health")
+        return answer
 
     def reset(self, with_processes: bool = True) -> None:
         self._call("POST", "/_control/reset", json={"with_processes": with_processes})
@@ -224,7 +225,8 @@ class CrmClient:
         return dt.datetime.fromisoformat(answer["now"])
 
     def run_due(self) -> dict[str, Any]:
-        return self._call("POST", "/_control/scheduler/run-due")
+        answer: dict[str, Any] = self._call("POST", "/_control/scheduler/run-due")
+        return answer
 
     def next_due(self) -> dt.datetime | None:
         answer = self._call("GET", "/_control/scheduler/next-due")["next_due_at"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import CursorResult, DateTime, Engine, Result, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -36,6 +36,11 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC)
+
+
+def rowcount_of(result: Result[Any]) -> int:
+    """Rows an UPDATE/DELETE touched (``Session.execute`` types every result as a plain ``Result``)."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def make_engine(database_url: str) -> Engine:

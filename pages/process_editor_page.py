@@ -100,7 +100,7 @@ class ProcessEditorPage:
             return next((t for t in TIMINGS if self.form.get_by_role("radio", name=t, exact=True).is_checked()), "")
         field = self.field(label)
         if field.evaluate("e => e.tagName") == "SELECT":
-            return field.evaluate("s => s.selectedOptions.length ? s.selectedOptions[0].label : ''")
+            return str(field.evaluate("s => s.selectedOptions.length ? s.selectedOptions[0].label : ''"))
         return field.input_value()
 
     def set_caret(self, position: int) -> None:

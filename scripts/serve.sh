@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
-ensure_venv "."
+ensure_venv
 exec .venv/bin/python -m emulator "$@"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source scripts/venv.sh
-ensure_venv ".[test]"
+ensure_venv test dev
 
 # A browser for the @ui scenarios: the system's Chromium where there is one (or can be installed
 # from the distribution, as on CI), Playwright's own download elsewhere (a developer's laptop).

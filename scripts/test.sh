@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh), runs every test (unit, provider fakes, web, acceptance) on 2 workers,
+# Sets up (scripts/setup.sh), checks lint, format and types (scripts/lint.sh), runs every test (unit, provider fakes, web, acceptance) on 2 workers,
 # then renders the Allure report into reports/allure-report. Extra arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh || exit 1
+bash scripts/lint.sh || exit 1
 
 .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
 status=$?

@@ -54,7 +54,7 @@ def matches(actual: Any, wanted: Any) -> bool:
         return isinstance(actual, list) and len(actual) == int(wanted[:-4])
     if isinstance(actual, bool | int | float):
         return str(actual).lower() == str(wanted).lower()
-    return actual == wanted
+    return bool(actual == wanted)
 
 
 def _show(actual: Any) -> str:

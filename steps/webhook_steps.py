@@ -16,7 +16,7 @@ FORGED_SIGNATURES = {"default": "sha256=" + "0" * 64, "wazzup": "forged-crm-key"
 def _message_id(providers: Any, service: str, phone: str) -> str:
     sent = fake_of(providers, service).outbox_to(digits(phone))
     assert sent, f"{service} ничего не принял для {phone}: не о чем сообщать статус"
-    return sent[0].id
+    return str(sent[0].id)
 
 
 def _error(service: str, reason: str) -> dict[str, str]:

@@ -25,7 +25,8 @@ class ClockIn(BaseModel):
 
 
 def _scheduler(request: Request) -> Scheduler:
-    return request.app.state.scheduler
+    scheduler: Scheduler = request.app.state.scheduler
+    return scheduler
 
 
 @router.get("/health")

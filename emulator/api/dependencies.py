@@ -17,11 +17,13 @@ SESSION_COOKIE = "crm_session"
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_database(request: Request) -> Database:
-    return request.app.state.database
+    database: Database = request.app.state.database
+    return database
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from emulator import clock
 from emulator.automation import message_log, retry_policy, status_updates
 from emulator.automation.run_execution import idempotency_key, unusable_reason
-from emulator.db import Database
+from emulator.db import Database, rowcount_of
 from emulator.integrations import credentials
 from emulator.model_enums import MessageStatus
 from emulator.models import BusinessProcess, Channel, Integration, MessageExternalId, OutgoingMessage
@@ -61,17 +61,21 @@ def _request_of(message: OutgoingMessage, channel: Channel) -> OutgoingRequest:
 
 def claim(session: Session, settings: Settings, message_id: int, worker: str, now: dt.datetime) -> Attempt | None:
     """Take a due message for one attempt, or None if it is not due or someone else took it."""
-    taken = session.execute(
-        update(OutgoingMessage)
-        .where(
-            OutgoingMessage.id == message_id,
-            OutgoingMessage.status.in_(DUE_STATUSES),
-            OutgoingMessage.next_attempt_at <= now,
+    taken = rowcount_of(
+        session.execute(
+            update(OutgoingMessage)
+            .where(
+                OutgoingMessage.id == message_id,
+                OutgoingMessage.status.in_(DUE_STATUSES),
+                OutgoingMessage.next_attempt_at <= now,
+            )
+            .values(
+                status=MessageStatus.SENDING, claimed_by=worker, attempts=OutgoingMessage.attempts + 1, updated_at=now
+            )
+            .execution_options(synchronize_session=False)
         )
-        .values(status=MessageStatus.SENDING, claimed_by=worker, attempts=OutgoingMessage.attempts + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         return None
     message = session.get(OutgoingMessage, message_id)
     assert message is not None

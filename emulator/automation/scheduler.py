@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from emulator import clock
 from emulator.automation import delivery, run_execution
-from emulator.db import Database
+from emulator.db import Database, rowcount_of
 from emulator.model_enums import RunStatus
 from emulator.models import OutgoingMessage, ProcessRun
 from emulator.settings import Settings
@@ -56,13 +56,15 @@ class Scheduler:
             run_id = session.scalar(query)
             if run_id is None:
                 return False
-            taken = session.execute(
-                update(ProcessRun)
-                .where(ProcessRun.id == run_id, ProcessRun.status == RunStatus.SCHEDULED)
-                .values(status=RunStatus.RUNNING, claimed_by=self.worker, claimed_at=now)
-                .execution_options(synchronize_session=False)
+            taken = rowcount_of(
+                session.execute(
+                    update(ProcessRun)
+                    .where(ProcessRun.id == run_id, ProcessRun.status == RunStatus.SCHEDULED)
+                    .values(status=RunStatus.RUNNING, claimed_by=self.worker, claimed_at=now)
+                    .execution_options(synchronize_session=False)
+                )
             )
-            if taken.rowcount != 1:
+            if taken != 1:
                 return True  # someone else took it; look again
             run = session.get(ProcessRun, run_id)
             assert run is not None

@@ -36,7 +36,8 @@ PageSession = Annotated[Session, Depends(page_session, scope="function")]
 
 
 def page_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def page_user(request: Request, session: PageSession) -> User:

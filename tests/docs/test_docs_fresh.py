@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ DOCUMENTS = [
 
 
 @pytest.mark.parametrize(("path", "render", "command"), DOCUMENTS)
-def test_document_is_fresh(path: Path, render, command: str) -> None:
+def test_document_is_fresh(path: Path, render: Callable[[], str], command: str) -> None:
     expected = render()
     assert path.exists(), f"нет {path.name}: выполните `{command}`"
     actual = path.read_text(encoding="utf-8")

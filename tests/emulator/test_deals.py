@@ -10,7 +10,7 @@ PROCESS = {"stage_id": 5, "provider": "wazzup", "channel_id": 2, "text": "Здр
 def _deal(api: TestClient, stage_id: int = 4) -> int:
     contact = {"is_primary": True, "phones": [{"value": "+79998885522"}]}
     body = {"funnel_id": 2, "stage_id": stage_id, "contacts": [contact]}
-    return api.post("/api/deals", json=body).json()["id"]
+    return int(api.post("/api/deals", json=body).json()["id"])
 
 
 def _runs(api: TestClient, deal_id: int) -> int:

@@ -2,6 +2,7 @@ import pytest
 
 from emulator.automation.recipients import resolve
 from emulator.model_enums import RecipientRule
+from emulator.models import Contact
 from tests.emulator.deal_builder import contact, deal
 
 PRIMARY = contact("Основной", "+7(999)888-55-22", "8 999 111 22 33", primary=True)
@@ -55,6 +56,6 @@ def test_first_number_means_the_first_listed_even_when_it_is_malformed() -> None
         ),
     ],
 )
-def test_nobody_to_send_to_is_explained(contacts: tuple, rule: RecipientRule, reason: str) -> None:
+def test_nobody_to_send_to_is_explained(contacts: tuple[Contact, ...], rule: RecipientRule, reason: str) -> None:
     found = resolve(deal(*contacts), rule)
     assert (found.numbers, found.invalid, found.none_reason) == ([], [], reason)

@@ -3,13 +3,13 @@ import datetime as dt
 import pytest
 
 from emulator.automation.rendering import render
-from emulator.models import User
+from emulator.models import Deal, User
 from tests.emulator.deal_builder import NOW, contact, deal, with_field, with_task
 
 URL = "http://crm.test/deals/9396"
 
 
-def full_deal():
+def full_deal() -> Deal:
     primary = contact(
         "Пётр Основной", "+7(999)888-55-22", "+7(999)111-22-33", primary=True, emails=("a@example.com", "b@example.com")
     )

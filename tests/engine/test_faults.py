@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ SENT = "Статус: Отправлено"
 UNKNOWN = "Статус: Ошибка: статус неизвестен"
 
 
-def _send_one(world: World, provider: str, *faults: tuple[str, dict[str, object]]) -> int:
+def _send_one(world: World, provider: str, *faults: tuple[str, dict[str, Any]]) -> int:
     """A process on "В работе", the faults armed, then a deal enters the stage."""
     world.process(provider)
     for kind, params in faults:

@@ -13,7 +13,7 @@ from mocks.app import create_app
 from mocks.demo import seed_demo
 
 if TYPE_CHECKING:
-    from conftest import LocalPeer  # fixtures only; never imported at run time
+    from tests.mocks.local_peer import LocalPeer
 
 
 @pytest.fixture

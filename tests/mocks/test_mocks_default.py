@@ -16,7 +16,7 @@ from mocks import DefaultFake, FakeChannel, ProviderFakes, RateLimit
 from mocks.wire import FakeRequest
 
 if TYPE_CHECKING:
-    from conftest import LocalPeer  # fixtures only; never imported at run time
+    from tests.mocks.local_peer import LocalPeer
 
 KEY = "d-key"
 CLIENT = "79998885522"

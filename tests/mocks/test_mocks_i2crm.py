@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from mocks import FakeChannel, I2crmFake, ProviderFakes
 
 if TYPE_CHECKING:
-    from conftest import LocalPeer  # fixtures only; never imported at run time
+    from tests.mocks.local_peer import LocalPeer
 
 TOKEN = "i-token"
 CLIENT = "79998885522"

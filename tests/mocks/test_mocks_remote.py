@@ -21,7 +21,7 @@ from mocks.remote import RemoteProviderFakes
 from mocks.responses_mount import mount
 
 if TYPE_CHECKING:
-    from conftest import LocalPeer  # fixtures only; never imported at run time
+    from tests.mocks.local_peer import LocalPeer
 
 
 @dataclass

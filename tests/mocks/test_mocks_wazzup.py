@@ -14,7 +14,7 @@ from mocks import FakeChannel, ProviderFakes, WazzupFake
 from mocks.wire import FakeRequest
 
 if TYPE_CHECKING:
-    from conftest import LocalPeer  # fixtures only; never imported at run time
+    from tests.mocks.local_peer import LocalPeer
 
 KEY = "w-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}

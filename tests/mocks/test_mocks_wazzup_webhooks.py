@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from mocks import ProviderFakes, WazzupFake
 
 if TYPE_CHECKING:
-    from conftest import LocalPeer  # fixtures only; never imported at run time
+    from tests.mocks.local_peer import LocalPeer
 
 KEY = "w-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
