@@ -172,7 +172,27 @@ class ApiDriver:
         )
 
     def timeline(self, deal_id: int) -> list[TimelineItem]:
-        return [TimelineItem(e.title, e.body, e.author, e.when) for e in self.client.timeline(deal_id)]
+        messages = {m.id: m for m in self.client.dialogs(deal_id)}
+        items = []
+        for e in self.client.timeline(deal_id):
+            message = messages.get(e.message_id) if e.message_id is not None else None
+            if message is None:
+                items.append(TimelineItem(e.title, e.body, e.author, e.when))
+                continue
+            channel = phones.display(message.channel_phone)
+            items.append(
+                TimelineItem(
+                    e.title,
+                    e.body,
+                    e.author,
+                    e.when,
+                    message.process_id,
+                    message.provider_label,
+                    channel,
+                    message.to_display,
+                )
+            )
+        return items
 
     def dialog(self, deal_id: int) -> list[DialogItem]:
         return [
@@ -183,6 +203,7 @@ class ApiDriver:
                 attachments=[a.filename for a in m.attachments],
                 status=m.status_label,
                 reason=m.status_reason,
+                channel=phones.display(m.channel_phone),
             )
             for m in self.client.dialogs(deal_id)
         ]
@@ -276,11 +297,15 @@ class ApiDriver:
             return SaveResult(None, _errors(exc))
         return SaveResult(saved.id, [])
 
+    def _available_providers(self) -> set[str]:
+        return {s.provider for s in self.client.editor_options().services}
+
     def business_process(self, process_id: int) -> ProcessView:
-        return process_mapping.view(self.client.process(process_id))
+        return process_mapping.view(self.client.process(process_id), self._available_providers())
 
     def business_processes(self, funnel: str, stage: str) -> list[ProcessView]:
-        return [process_mapping.view(p) for p in self.client.processes(self._stage_id(funnel, stage))]
+        available = self._available_providers()
+        return [process_mapping.view(p, available) for p in self.client.processes(self._stage_id(funnel, stage))]
 
     def delete_business_process(self, process_id: int) -> None:
         self.client.delete_process(process_id)

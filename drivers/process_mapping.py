@@ -37,7 +37,8 @@ def process_in(spec: ProcessSpec, stage_id: int, channel_id: int | str | None, f
     )
 
 
-def view(process: ProcessOut) -> ProcessView:
+def view(process: ProcessOut, available_services: set[str]) -> ProcessView:
+    """``available_services``: the provider keys the editor offers now (an unavailable one is marked there)."""
     return ProcessView(
         id=process.id,
         funnel=process.funnel_name,
@@ -53,4 +54,6 @@ def view(process: ProcessOut) -> ProcessView:
         text=process.text,
         files=[f.filename for f in process.files],
         version=process.version,
+        service_available=process.provider in available_services,
+        channel_available=process.channel.active if process.channel else True,
     )

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from emulator.api import auth, business_processes, control, deals, error_handlers, files, integrations, webhooks
 from emulator.automation.scheduler import Scheduler
@@ -27,7 +28,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         finally:
             scheduler.stop()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc served from the package, not a CDN: /docs works without internet.
+    app = FastAPIOffline(
         title="CRM: эмулятор",
         description="Эталонная CRM: сделки, воронки, интеграции и бизнес-процессы «Отправить сообщение в WhatsApp».",
         lifespan=lifespan,

@@ -8,10 +8,12 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from drivers.protocol import ContactView, DealView, DialogItem, ScheduledRunView, TimelineItem
+from pages.confirm_dialog import confirmed
 from pages.refusal import PageRefused
 
 NOBODY = "Не назначен"
 NO_CLIENT_NAME = "Не указан"
+CANCEL_RUN = "ОТМЕНИТЬ ЗАПУСК"
 
 
 def _client_name(shown: str) -> str:
@@ -25,6 +27,42 @@ def _text(locator: Locator) -> str:
 
 def _optional_text(locator: Locator) -> str | None:
     return _text(locator) if locator.count() else None
+
+
+def _tone(classes: str | None) -> str | None:
+    for name in (classes or "").split():
+        if name.startswith("tone-"):
+            return name.removeprefix("tone-")
+    return None
+
+
+# One snapshot of the log: each entry's parts by their test ids (the entries have no accessible names).
+# The author is the abbreviation's expansion: the log shows "Ксения", its title holds "Ксения Администратор".
+_READ_ENTRIES = """entries => entries.map(e => {
+  const part = id => { const f = e.querySelector(`[data-testid="${id}"]`); return f ? f.textContent.trim() : null; };
+  const author = e.querySelector('[data-testid="entry-author"]');
+  const about = e.querySelector('[data-testid="entry-about"]');
+  return {
+    title: part("entry-title"), body: part("entry-body"), when: part("entry-when"),
+    author: author ? (author.getAttribute("title") || author.textContent).trim() : null,
+    process: about ? about.dataset.processId : null,
+    service: part("entry-service"), channel: part("entry-channel"), number: part("entry-number"),
+  };
+})"""
+
+# One snapshot of "Диалоги": a conversation per number (its heading), its messages in order.
+_READ_DIALOGS = """dialogs => dialogs.flatMap(d => {
+  const to = d.querySelector("h3").textContent.trim();
+  return [...d.querySelectorAll('[data-testid="dialog-message"]')].map(m => {
+    const part = id => { const f = m.querySelector(`[data-testid="${id}"]`); return f ? f.textContent : null; };
+    const trimmed = id => { const t = part(id); return t === null ? null : t.trim(); };
+    return {
+      to, service: trimmed("message-service"), channel: trimmed("message-channel"), text: part("message-text"),
+      status: trimmed("message-status"), reason: trimmed("message-reason"),
+      attachments: [...m.querySelectorAll('[data-testid="message-attachment"]')].map(a => a.textContent.trim()),
+    };
+  });
+})"""
 
 
 class DealPage:
@@ -84,8 +122,9 @@ class DealPage:
         self._raise_if_refused()
 
     def cancel_run(self, run_id: int) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=f"Отменить запуск №{run_id}", exact=True).click()
+        """«Отменить» on a scheduled run, confirmed with «ОТМЕНИТЬ ЗАПУСК»."""
+        button = self.page.get_by_role("button", name=f"Отменить запуск №{run_id}", exact=True)
+        confirmed(self.page, button, CANCEL_RUN)
         self._raise_if_refused()
 
     def errors(self) -> list[str]:
@@ -130,36 +169,52 @@ class DealPage:
         )
 
     def timeline(self) -> list[TimelineItem]:
-        items = []
-        for entry in self._region("Детально").get_by_test_id("timeline-entry").all():
-            author = _text(entry.get_by_test_id("entry-author"))
-            items.append(
-                TimelineItem(
-                    title=_text(entry.get_by_test_id("entry-title")),
-                    body=_optional_text(entry.get_by_test_id("entry-body")) or "",
-                    author=author or None,
-                    when=_text(entry.get_by_test_id("entry-when")),
-                )
+        """The log "Детально", read in one go (the card may swap in a newer log while it is read)."""
+        rows: list[dict[str, str | None]] = (
+            self._region("Детально").get_by_test_id("timeline-entry").evaluate_all(_READ_ENTRIES)
+        )
+        return [
+            TimelineItem(
+                title=row["title"] or "",
+                body=row["body"] or "",
+                author=row["author"],
+                when=row["when"] or "",
+                process_id=int(row["process"]) if row["process"] else None,
+                service=row["service"],
+                channel=row["channel"],
+                number=row["number"],
             )
-        return items
+            for row in rows
+        ]
+
+    def timeline_authors_shown(self) -> list[str]:
+        """The authors as the log shows them (first names, "Ксения"); ``timeline`` gives the full names."""
+        authors = self._region("Детально").get_by_test_id("entry-author")
+        return [a.strip() for a in authors.all_text_contents()]
+
+    def timeline_tones(self) -> list[str | None]:
+        """How each log entry's status is coloured: "ok", "error", "warning", "pending", "muted" or None."""
+        return [
+            _tone(entry.get_attribute("class"))
+            for entry in self._region("Детально").get_by_test_id("timeline-entry").all()
+        ]
 
     def dialog(self) -> list[DialogItem]:
-        items = []
-        for conversation in self._region("Диалоги").get_by_role("article").all():
-            number = _text(conversation.get_by_role("heading", level=3))
-            for message in conversation.get_by_test_id("dialog-message").all():
-                attachments = message.get_by_role("list", name="Вложения").get_by_role("link")
-                items.append(
-                    DialogItem(
-                        to=number,
-                        service=_text(message.get_by_test_id("message-service")),
-                        text=message.get_by_test_id("message-text").text_content() or "",
-                        attachments=[a.strip() for a in attachments.all_text_contents()],
-                        status=_text(message.get_by_test_id("message-status")),
-                        reason=_optional_text(message.get_by_test_id("message-reason")),
-                    )
-                )
-        return items
+        rows: list[dict[str, str | list[str] | None]] = (
+            self._region("Диалоги").get_by_role("article").evaluate_all(_READ_DIALOGS)
+        )
+        return [
+            DialogItem(
+                to=str(row["to"]),
+                service=str(row["service"]),
+                text=str(row["text"]),
+                attachments=list(row["attachments"] or []),
+                status=str(row["status"]),
+                reason=row["reason"] if isinstance(row["reason"], str) else None,
+                channel=row["channel"] if isinstance(row["channel"], str) else None,
+            )
+            for row in rows
+        ]
 
     def scheduled_runs(self) -> list[ScheduledRunView]:
         runs = []

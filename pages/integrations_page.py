@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from pages.confirm_dialog import confirmed
+
 CONNECT = "ПОДКЛЮЧИТЬ"
 CONFIGURE = "НАСТРОИТЬ"
 DISCONNECT = "ОТКЛЮЧИТЬ"
@@ -35,10 +37,27 @@ class IntegrationsPage:
     def title_of(self, title: str) -> str:
         return (self.card(title).get_by_role("heading", level=2).text_content() or "").strip()
 
+    def description(self, title: str) -> str:
+        return (self.card(title).get_by_role("paragraph").first.text_content() or "").strip()
+
+    def links(self, title: str) -> list[tuple[str, str]]:
+        """The card's links as (text, address): «Инструкция по подключению» and the service's site."""
+        return [
+            ((link.text_content() or "").strip(), link.get_attribute("href") or "")
+            for link in self.card(title).get_by_role("link").all()
+        ]
+
     def press(self, title: str, action: str) -> None:
-        """Press a card's button (ПОДКЛЮЧИТЬ / НАСТРОИТЬ / ОТКЛЮЧИТЬ) and wait for the next page."""
+        """Press a card's button (ПОДКЛЮЧИТЬ / НАСТРОИТЬ / ОТКЛЮЧИТЬ) and wait for the next page.
+
+        ОТКЛЮЧИТЬ asks first; the question is confirmed with the dialog's ОТКЛЮЧИТЬ.
+        """
+        button = self.card(title).get_by_role("button", name=action, exact=True)
+        if action == DISCONNECT:
+            confirmed(self.page, button, DISCONNECT)
+            return
         with self.page.expect_navigation():
-            self.card(title).get_by_role("button", name=action, exact=True).click()
+            button.click()
 
     def notice(self) -> str | None:
         status = self.page.get_by_role("status")

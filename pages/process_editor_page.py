@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
 from drivers.protocol import FieldErrorView, FileSpec, ProcessSpec, ProcessView, SaveResult
-from pages.select_options import find_label, option_labels, plain, selected_label
+from pages.refusal import NotOffered
+from pages.select_options import find_label, is_marked, option_labels, plain, selected_label
 
 ACTION = "Выберите действие"
 TIMING = "Когда выполнить действие"
@@ -19,7 +20,9 @@ SERVICE = "Выберите сервис"
 CHANNEL = "Выберите название канала"
 RECIPIENTS = "Выберите на какие контакты отправлять сообщение"
 TEXT = "Введите текст сообщения"
+FILES = "Добавить файлы"
 TIMINGS = ("Сразу", "С задержкой")
+CHECK_STATES = ("Да", "Нет")
 
 
 def _split(line: str) -> FieldErrorView:
@@ -46,6 +49,21 @@ class ProcessEditorPage:
         labels = self.form.get_by_test_id("field-label")
         return [(label.text_content() or "").strip().rstrip(":") for label in labels.all() if label.is_visible()]
 
+    def hint(self, label: str) -> str | None:
+        """The text behind the «?» of a field, or None when the field has no «?»."""
+        button = self.form.get_by_role("button", name=f"Подсказка: {label}", exact=True)
+        if not button.count():
+            return None
+        note_id = button.get_attribute("aria-controls") or ""
+        note = self.form.locator(f"[id='{note_id}']")
+        if not note.is_visible():
+            button.click()
+        expect(note).to_be_visible()
+        text = (note.text_content() or "").strip()
+        button.click()
+        expect(note).to_be_hidden()
+        return text
+
     def choose_timing(self, label: str) -> None:
         radio = self.form.get_by_role("radio", name=label, exact=True)
         if not radio.count():
@@ -59,11 +77,7 @@ class ProcessEditorPage:
         return option_labels(self.field(SERVICE))
 
     def choose_service(self, label: str) -> None:
-        select = self.field(SERVICE)
-        found = find_label(select, label)
-        if found is None:
-            raise LookupError(f"в списке «{SERVICE}» нет «{label}» (есть: {', '.join(self.services())})")
-        select.select_option(label=found)
+        self._choose(SERVICE, label)
 
     def channels(self) -> list[str]:
         return option_labels(self.field(CHANNEL))
@@ -75,7 +89,7 @@ class ProcessEditorPage:
         select = self.field(CHANNEL)
         found = find_label(select, label, prefix_ok=True)
         if found is None:
-            raise LookupError(f"в списке «{CHANNEL}» нет «{label}» (есть: {', '.join(self.channels())})")
+            raise NotOffered(f"в списке «{CHANNEL}» нет «{label}» (есть: {', '.join(self.channels())})")
         select.select_option(label=found)
 
     def recipient_options(self) -> list[str]:
@@ -98,6 +112,8 @@ class ProcessEditorPage:
         """What a field shows: the chosen option's label (as shown, marks included), the checked timing, a value."""
         if label == TIMING:
             return next((t for t in TIMINGS if self.form.get_by_role("radio", name=t, exact=True).is_checked()), "")
+        if label == CHECK_STAGE:
+            return self._check_state()
         field = self.field(label)
         if field.evaluate("e => e.tagName") == "SELECT":
             return str(field.evaluate("s => s.selectedOptions.length ? s.selectedOptions[0].label : ''"))
@@ -142,9 +158,17 @@ class ProcessEditorPage:
         button.first.click()
         expect(button).to_have_count(0)
 
+    @property
+    def _chips(self) -> Locator:
+        return self.form.get_by_role("list", name="Прикреплённые файлы").get_by_test_id("file-name")
+
     def files(self) -> list[str]:
-        chips = self.form.get_by_role("list", name="Прикреплённые файлы").get_by_test_id("file-name")
-        return [chip.get_attribute("title") or "" for chip in chips.all()]
+        """The attached files' full names, in the chips' order (each chip's title)."""
+        return [chip.get_attribute("title") or "" for chip in self._chips.all()]
+
+    def file_chips(self) -> list[str]:
+        """What the chips show ("photo_2023-0..." for a long name)."""
+        return [name.strip() for name in self._chips.all_text_contents()]
 
     def errors(self) -> list[FieldErrorView]:
         """The refused fields of the last save (summary at the top) and refused uploads, as "Label: message"."""
@@ -157,15 +181,29 @@ class ProcessEditorPage:
             lines += uploads.get_by_role("paragraph").all_text_contents()
         return [_split(line) for line in lines]
 
+    def _control(self, label: str) -> Locator:
+        """The control a label names: a field, the «Когда выполнить действие» radio group, the files' input."""
+        if label == TIMING:
+            return self.form.get_by_role("radiogroup", name=TIMING, exact=True)
+        if label == FILES:
+            return self.form.get_by_label("Загрузить файл", exact=True)
+        return self.field(label).first
+
     def field_error(self, label: str) -> str | None:
-        """The message shown next to a field (its aria-describedby), if the field is marked invalid."""
-        field = self.field(label).first
-        if field.get_attribute("aria-invalid") != "true":
+        """The error shown next to a field: the visible messages its aria-describedby names, if it is invalid.
+
+        The summary at the top of the form is not read here (see ``errors``).
+        """
+        control = self._control(label)
+        if control.get_attribute("aria-invalid") != "true":
             return None
-        description: str = field.evaluate(
-            "f => (document.getElementById(f.getAttribute('aria-describedby') || '') || {}).textContent || ''"
-        )
-        return description.strip() or None
+        ids = (control.get_attribute("aria-describedby") or "").split()
+        messages = []
+        for described in ids:
+            found = self.form.locator(f"[id='{described}']")
+            if found.count() and found.is_visible() and "field-error" in (found.get_attribute("class") or ""):
+                messages.append(" ".join((found.text_content() or "").split()))
+        return "; ".join(messages) or None
 
     def save(self) -> SaveResult:
         with self.page.expect_navigation():
@@ -183,42 +221,55 @@ class ProcessEditorPage:
     # -- filling in and reading back a whole process -----------------------------------------------
 
     def fill(self, spec: ProcessSpec) -> list[FieldErrorView]:
-        """Fill every field from ``spec``; returns what the page refused before saving (unknown options, uploads)."""
-        refused = self._choose(ACTION, spec.action)
+        """Fill every field from ``spec``; returns the uploads the CRM refused (its messages, as shown).
+
+        An option the page does not offer (a service that is not listed, a channel that is not active) raises
+        NotOffered: a user cannot choose it, so there is no CRM answer to report.
+        """
+        self._choose(ACTION, spec.action)
         self.choose_timing(spec.when)
         if spec.when == TIMINGS[1]:
             self.field(DELAY).fill(spec.delay or "")
             if spec.unit:
-                refused += self._choose(UNIT, spec.unit)
-            refused += self._choose(CHECK_STAGE, spec.check_stage)
-        refused += self._fill_service(spec)
-        refused += self._choose(RECIPIENTS, spec.recipients)
+                self._choose(UNIT, spec.unit)
+            self.set_stage_check(spec.check_stage)
+        self._fill_service(spec)
+        self._choose(RECIPIENTS, spec.recipients)
         self.type_text(spec.text)
         for file in spec.files:
             self.attach(file)
-        return refused + [e for e in self.errors() if e.label == "Загрузить файл"]
+        return [e for e in self.errors() if e.label == FILES]
 
-    def _choose(self, label: str, wanted: str) -> list[FieldErrorView]:
+    def set_stage_check(self, state: str) -> None:
+        """Tick («Да») or clear («Нет») the stage check; the page then says which beside it."""
+        if state not in CHECK_STATES:
+            raise NotOffered(f"«{CHECK_STAGE}» — флажок: бывает только «Да» или «Нет», а не «{state}»")
+        self.field(CHECK_STAGE).set_checked(state == "Да")
+        expect(self.form.get_by_test_id("check-stage-state")).to_have_text(state)
+
+    def _check_state(self) -> str:
+        """The stage check as the page states it beside the checkbox: «Да» or «Нет»."""
+        return (self.form.get_by_test_id("check-stage-state").text_content() or "").strip()
+
+    def _choose(self, label: str, wanted: str) -> None:
         select = self.field(label)
         found = find_label(select, wanted)
         if found is None:
-            return [FieldErrorView(label, f"нет варианта «{wanted}»")]
+            raise NotOffered(f"в списке «{label}» нет «{wanted}» (есть: {', '.join(option_labels(select))})")
         select.select_option(label=found)
-        return []
 
-    def _fill_service(self, spec: ProcessSpec) -> list[FieldErrorView]:
+    def _fill_service(self, spec: ProcessSpec) -> None:
         if spec.service is None:
             self.field(SERVICE).select_option(value="")
-            return []
-        if find_label(self.field(SERVICE), spec.service) is None:
-            return [FieldErrorView(SERVICE, f"сервис {spec.service} недоступен: его нет в списке сервисов")]
-        self.choose_service(spec.service)
+            return
+        self._choose(SERVICE, spec.service)
         if spec.channel is None:
-            return []
-        if find_label(self.field(CHANNEL), spec.channel, prefix_ok=True) is None:
-            return [FieldErrorView(CHANNEL, f"канал {spec.channel} неактивен или недоступен: его нет в списке")]
-        self.choose_channel(spec.channel)
-        return []
+            return
+        select = self.field(CHANNEL)
+        found = find_label(select, spec.channel, prefix_ok=True)
+        if found is None:
+            raise NotOffered(f"в списке «{CHANNEL}» нет «{spec.channel}» (есть: {', '.join(self.channels())})")
+        select.select_option(label=found)
 
     def view(self) -> ProcessView:
         """Every field as the editor shows it (a saved process reopened)."""
@@ -234,13 +285,15 @@ class ProcessEditorPage:
             when=when,
             delay=(self.field(DELAY).input_value() or None) if delayed else None,
             unit=selected_label(self.field(UNIT)) if delayed else None,
-            check_stage=selected_label(self.field(CHECK_STAGE)) or "Нет",
+            check_stage=self._check_state(),
             service=plain(service) if service else "",
             channel=plain(channel) if channel else None,
             recipients=selected_label(self.field(RECIPIENTS)) or "",
             text=self.text(),
             files=self.files(),
             version=int(self._meta("process-version") or 0),
+            service_available=not (service and is_marked(service)),
+            channel_available=not (channel and is_marked(channel)),
         )
 
     def _meta(self, test_id: str) -> str | None:

@@ -8,7 +8,11 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Locator, Page, expect
 
 from drivers.protocol import ProcessView
+from pages.confirm_dialog import confirmed
 from pages.process_editor_page import ProcessEditorPage
+from pages.select_options import is_marked, plain
+
+DELETE = "УДАЛИТЬ"
 
 
 class ProcessesPage:
@@ -64,6 +68,9 @@ class ProcessesPage:
         def optional(label: str) -> str | None:
             return fields[label].strip() or None
 
+        service = fields["Выберите сервис"].strip()
+        channel = optional("Выберите название канала")
+
         return ProcessView(
             id=int(item.get_attribute("data-process-id") or 0),
             funnel=self.funnel(),
@@ -73,12 +80,14 @@ class ProcessesPage:
             delay=optional("Задержка"),
             unit=optional("Единица задержки"),
             check_stage=fields["Проверить, находится ли сделка на выбранном этапе"].strip(),
-            service=fields["Выберите сервис"].strip(),
-            channel=optional("Выберите название канала"),
+            service=plain(service),
+            channel=plain(channel) if channel else None,
             recipients=fields["Выберите на какие контакты отправлять сообщение"].strip(),
             text=fields["Введите текст сообщения"],
             files=files,
             version=int(fields["Версия"].strip()),
+            service_available=not is_marked(service),
+            channel_available=not (channel and is_marked(channel)),
         )
 
     def add(self, stage: str) -> ProcessEditorPage:
@@ -91,9 +100,14 @@ class ProcessesPage:
             self.page.get_by_role("link", name=f"Изменить бизнес-процесс №{process_id}", exact=True).click()
         return ProcessEditorPage(self.page)
 
+    def warnings(self, stage: str) -> list[str]:
+        """The warnings the list shows under processes that cannot send (an unavailable service or channel)."""
+        return [w.strip() for w in self._processes(stage).get_by_test_id("process-warning").all_text_contents()]
+
     def delete(self, process_id: int) -> None:
-        with self.page.expect_navigation():
-            self.page.get_by_role("button", name=f"Удалить бизнес-процесс №{process_id}", exact=True).click()
+        """«Удалить», confirmed with the dialog's «УДАЛИТЬ»."""
+        button = self.page.get_by_role("button", name=f"Удалить бизнес-процесс №{process_id}", exact=True)
+        confirmed(self.page, button, DELETE)
         self._wait()
 
     def notice(self) -> str | None:

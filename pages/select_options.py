@@ -28,6 +28,11 @@ def plain(label: str) -> str:
     return label.removesuffix(UNAVAILABLE)
 
 
+def is_marked(label: str) -> bool:
+    """The label carries the " (недоступен)" mark."""
+    return label.endswith(UNAVAILABLE)
+
+
 def find_label(select: Locator, wanted: str, *, prefix_ok: bool = False) -> str | None:
     """The option label a user means by ``wanted``: same text ignoring case and the unavailability mark.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse
 
 from emulator import deals
 from emulator.api import presenters
@@ -12,6 +13,7 @@ from emulator.automation import triggers
 from emulator.errors import NotFound, ValidationFailed
 from emulator.models import ProcessRun
 from emulator.web.access import PageSession, PageSettings, PageUser
+from emulator.web.deal_live import LiveParts
 from emulator.web.deal_view import deal_card
 from emulator.web.page_route import PageRoute
 from emulator.web.rendering import redirect, render
@@ -20,8 +22,9 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 def _card(request: Request, session: PageSession, settings: PageSettings, deal_id: int, errors: list[str]) -> Response:
-    deal = deals.get_deal(session, deal_id)
-    context = {"card": deal_card(session, settings, deal), "errors": errors}
+    card = deal_card(session, settings, deals.get_deal(session, deal_id))
+    live = LiveParts.of(card)
+    context = {"card": card, "errors": errors, "live": live, "live_version": live.version}
     return render(request, "deal.html", context, status_code=422 if errors else 200)
 
 
@@ -50,6 +53,17 @@ def deal_list(request: Request, session: PageSession, settings: PageSettings, _:
 @router.get("/deals/{deal_id}")
 def deal_page(deal_id: int, request: Request, session: PageSession, settings: PageSettings, _: PageUser) -> Response:
     return _card(request, session, settings, deal_id, [])
+
+
+@router.get("/deals/{deal_id}/live")
+def deal_live(deal_id: int, request: Request, session: PageSession, settings: PageSettings, _: PageUser) -> Response:
+    """The card's live parts; 304 while they are what the page already shows (its ETag)."""
+    live = LiveParts.of(deal_card(session, settings, deals.get_deal(session, deal_id)))
+    etag = f'"{live.version}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(live.as_templates(), headers=headers)
 
 
 @router.post("/deals/{deal_id}/stage")

@@ -1,4 +1,9 @@
-"""What the deal card shows, assembled from the API presenters (one source of labels and formats)."""
+"""What the deal card shows, assembled from the API presenters (one source of labels and formats).
+
+The engine writes the log's texts («Отправка сообщения в WhatsApp из бизнес процесса», «Статус: Отправлено»);
+this module only adds what a reader needs beside them: which process, service, channel and number a send
+entry is about (from the message it links to) and a tone for its status, so errors do not look like successes.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,68 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from emulator import deals, timeline
+from emulator import deals, phones, timeline
 from emulator.api import presenters
 from emulator.api.deal_schemas import DealOut, DialogMessageOut, FunnelOut, RunOut, TimelineEntryOut
 from emulator.automation import triggers
 from emulator.models import Deal, OutgoingMessage
 from emulator.settings import Settings
+from emulator.vocabulary import CANCELLED_LABEL, MESSAGE_STATUS_LABELS, NOT_SENT_LABEL
+
+STATUS_PREFIX = "Статус: "
+# A status's meaning -> the tone the page colours it with.
+TONES_BY_STATUS = {
+    "pending": "pending",
+    "sending": "pending",
+    "retrying": "warning",
+    "sent": "ok",
+    "delivered": "ok",
+    "read": "ok",
+    "error": "error",
+}
+TONES_BY_LABEL = {MESSAGE_STATUS_LABELS[k]: tone for k, tone in TONES_BY_STATUS.items()}
+TONES_BY_LABEL.update({NOT_SENT_LABEL: "warning", CANCELLED_LABEL: "muted"})
+
+
+def tone_of_status_line(line: str) -> str | None:
+    """The tone of a log body "Статус: Ошибка: …" by its status word; None for a body that is not a status."""
+    if not line.startswith(STATUS_PREFIX):
+        return None
+    status = line.removeprefix(STATUS_PREFIX)
+    for label, tone in TONES_BY_LABEL.items():
+        if status == label or status.startswith(label + ":") or status.startswith(label + " "):
+            return tone
+    return "neutral"
+
+
+def first_name(full_name: str | None) -> str:
+    """The log shows an author by the first name, as the task's screenshot does ("Ксения")."""
+    return (full_name or "").split(" ", 1)[0]
+
+
+@dataclass(frozen=True)
+class SendContext:
+    """What a business-process send is about: the process, the service, the sender channel, the recipient."""
+
+    process_id: int
+    service: str
+    channel: str
+    number: str
+
+
+@dataclass(frozen=True)
+class EntryView:
+    entry: TimelineEntryOut
+    author_short: str
+    tone: str | None
+    about: SendContext | None
+
+
+@dataclass
+class MessageView:
+    message: DialogMessageOut
+    channel: str
+    tone: str
 
 
 @dataclass
@@ -21,7 +82,7 @@ class DialogGroup:
     """The outgoing WhatsApp messages to one client number."""
 
     number: str
-    messages: list[DialogMessageOut] = field(default_factory=list)
+    messages: list[MessageView] = field(default_factory=list)
 
 
 @dataclass
@@ -31,7 +92,7 @@ class DealCard:
     funnels: list[FunnelOut]
     runs: list[RunOut]
     dialogs: list[DialogGroup]
-    entries: list[TimelineEntryOut]
+    entries: list[EntryView]
 
     def funnels_json(self) -> list[dict[str, Any]]:
         """The funnel switch's data: JS refills the stage list when another funnel is chosen."""
@@ -41,24 +102,52 @@ class DealCard:
         ]
 
 
-def _dialogs(session: Session, deal_id: int) -> list[DialogGroup]:
+def _messages(session: Session, deal_id: int) -> list[OutgoingMessage]:
     query = select(OutgoingMessage).where(OutgoingMessage.deal_id == deal_id).order_by(OutgoingMessage.id)
+    return list(session.scalars(query))
+
+
+def _context(message: OutgoingMessage) -> SendContext:
+    out = presenters.dialog_out(message)
+    return SendContext(out.process_id, out.provider_label, phones.display(out.channel_phone), out.to_display)
+
+
+def _dialogs(messages: list[OutgoingMessage]) -> list[DialogGroup]:
     groups: dict[str, DialogGroup] = {}
-    for message in session.scalars(query):
+    for message in messages:
         out = presenters.dialog_out(message)
-        groups.setdefault(out.to_display, DialogGroup(out.to_display)).messages.append(out)
+        view = MessageView(out, phones.display(out.channel_phone), TONES_BY_STATUS.get(out.status, "neutral"))
+        groups.setdefault(out.to_display, DialogGroup(out.to_display)).messages.append(view)
     return list(groups.values())
+
+
+def _entries(session: Session, deal_id: int, messages: list[OutgoingMessage]) -> list[EntryView]:
+    by_id = {m.id: m for m in messages}
+    views = []
+    for entry in timeline.entries(session, deal_id):
+        out = presenters.timeline_out(entry)
+        message = by_id.get(entry.message_id) if entry.message_id is not None else None
+        views.append(
+            EntryView(
+                entry=out,
+                author_short=first_name(out.author),
+                tone=tone_of_status_line(out.body),
+                about=_context(message) if message is not None else None,
+            )
+        )
+    return views
 
 
 def deal_card(session: Session, settings: Settings, deal: Deal) -> DealCard:
     out = presenters.deal_out(session, settings, deal)
     funnels = [presenters.funnel_out(f) for f in deals.list_funnels(session)]
     runs = triggers.pending_runs(session, deal.id)
+    messages = _messages(session, deal.id)
     return DealCard(
         deal=out,
         funnel=presenters.funnel_out(deal.funnel),
         funnels=funnels,
         runs=[presenters.run_out(r) for r in runs],
-        dialogs=_dialogs(session, deal.id),
-        entries=[presenters.timeline_out(e) for e in timeline.entries(session, deal.id)],
+        dialogs=_dialogs(messages),
+        entries=_entries(session, deal.id, messages),
     )

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emulator import files
 from emulator.api import presenters
 from emulator.business_processes import ProcessDraft
 from emulator.errors import FieldError
@@ -24,6 +25,15 @@ from emulator.vocabulary import (
 )
 
 UNAVAILABLE = " (недоступен)"
+# The texts behind the editor's «?».
+HINTS = {
+    "action": "Что сделает бизнес-процесс, когда сделка перейдёт на этот этап. Доступное действие — отправить "
+    "клиенту сообщение в WhatsApp через подключённый сервис.",
+    "timing": "«Сразу» — в момент перехода сделки на этап. «С задержкой» — через заданное число минут, часов "
+    "или дней после перехода (от 1 минуты до 365 дней).",
+    "check_stage": "Если отмечено («Да»), перед отправкой CRM проверит, что сделка всё ещё на этом этапе; "
+    "сделку перевели дальше — сообщение не отправляется, в ленте сделки будет причина.",
+}
 
 
 @dataclass
@@ -140,7 +150,9 @@ def editor_context(session: Session, form: EditorForm, errors: list[FieldError])
         "actions": _options(ACTION_LABELS),
         "timings": _options(TIMING_LABELS),
         "units": _options(DELAY_UNIT_LABELS),
-        "checks": [Option("true", CHECK_STAGE_LABELS[True]), Option("false", CHECK_STAGE_LABELS[False])],
+        "checks": CHECK_STAGE_LABELS,
+        "hints": HINTS,
+        "limits": {"max_files": files.MAX_FILES_PER_PROCESS, "max_megabytes": files.MAX_FILE_BYTES // (1024 * 1024)},
         "services": services,
         "channels": channels.get(form.provider, []),
         "channels_by_service": {k: [{"value": o.value, "label": o.label} for o in v] for k, v in channels.items()},

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from emulator import business_processes, deals
 from emulator.api import presenters
 from emulator.errors import FieldError, NotFound, ValidationFailed
-from emulator.models import Stage
+from emulator.integrations import available_services
+from emulator.models import Funnel, Stage
 from emulator.web.access import PageAdmin, PageSession, PageSettings
 from emulator.web.page_route import PageRoute
 from emulator.web.process_form import EditorForm, editor_context, form_of
@@ -108,6 +109,14 @@ def _stage_of_refused(session: Session, form: EditorForm, process_id: int | None
         return business_processes.get_process(session, process_id).stage
 
 
+def _first_funnel(session: Session, funnels: list[Funnel]) -> Funnel | None:
+    """Without a funnel asked for: the first funnel that has business processes (the demo's «Воронка 2»)."""
+    for funnel in funnels:
+        if any(business_processes.list_processes(session, stage.id) for stage in funnel.stages):
+            return funnel
+    return funnels[0] if funnels else None
+
+
 @router.get("/settings/business-processes")
 def process_list(
     request: Request,
@@ -119,7 +128,8 @@ def process_list(
     deleted: int | None = None,
 ) -> Response:
     funnels = deals.list_funnels(session)
-    funnel = deals.get_funnel(session, funnel_id) if funnel_id is not None else (funnels[0] if funnels else None)
+    funnel = deals.get_funnel(session, funnel_id) if funnel_id is not None else _first_funnel(session, funnels)
+    available = {service.provider for service in available_services(session)}
     stages = []
     for stage in funnel.stages if funnel else []:
         processes = [presenters.process_out(settings, p) for p in business_processes.list_processes(session, stage.id)]
@@ -130,7 +140,14 @@ def process_list(
         notice = f"Бизнес-процесс №{deleted} удалён"
     else:
         notice = None
-    context = {"tab": "business-processes", "funnels": funnels, "funnel": funnel, "stages": stages, "notice": notice}
+    context = {
+        "tab": "business-processes",
+        "funnels": funnels,
+        "funnel": funnel,
+        "stages": stages,
+        "notice": notice,
+        "available": available,
+    }
     return render(request, "processes.html", context)
 
 

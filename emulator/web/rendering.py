@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from emulator.phones import display, normalise
 from emulator.web.settings_tabs import INTEGRATION_TABS, SETTINGS_TABS
@@ -49,6 +50,11 @@ def render(
     values.update(context or {})
     html = environment.get_template(template).render(values)
     return HTMLResponse(html, status_code=status_code)
+
+
+def fragment(template: str, context: dict[str, Any]) -> Markup:
+    """A part of a page rendered on its own (the live parts of the deal card)."""
+    return Markup(environment.get_template(template).render(context))
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -78,7 +78,8 @@ def test_the_editor_shows_its_fields_in_order_and_the_stage_check_only_with_a_de
     editor.choose_timing("С задержкой")
     assert editor.is_stage_check_visible()
     assert editor.field_labels() == [*EDITOR_LABELS[:2], STAGE_CHECK, *EDITOR_LABELS[2:]]
-    expect(editor.field(STAGE_CHECK)).to_have_value("false")
+    expect(editor.field(STAGE_CHECK)).not_to_be_checked()
+    assert editor.value_of(STAGE_CHECK) == "Нет"
     editor.choose_timing("Сразу")
     assert not editor.is_stage_check_visible()
 

@@ -33,7 +33,7 @@ def test_deal_card_reproduces_the_task_screenshot(admin: TestClient) -> None:
     assert html.count(">Мобильный: +7(999)555-88-22<") == 2
     assert ">Мобильный: +7(999)888-55-22<" in html
     assert "Связаться с клиентом" in html
-    assert re.search(r"Выполнить (сегодня|завтра) в \d\d:\d\d", html)
+    assert re.search(r'Выполнить <span data-testid="task-due">(сегодня|завтра) в \d\d:\d\d</span>', html)
     assert '<h2 id="timeline-heading">Детально</h2>' in html
     assert "Смена воронки Воронка логики кнопок на Воронка 2" in html
     assert ">Оплата</button>" in html

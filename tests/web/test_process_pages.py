@@ -58,8 +58,12 @@ def test_editor_fields_are_in_the_task_order(admin: TestClient) -> None:
     assert _labels(html) == LABELS
     assert _options(html, "action") == ["Отправить сообщение в WhatsApp"]
     assert _options(html, "delay_unit") == ["минуты", "часы", "дни"]
-    assert _options(html, "check_stage") == ["Да", "Нет"]
-    assert re.search(r'<option value="false" selected>Нет</option>', html)
+    # The stage check is the task's checkbox with «Нет» beside it, unticked by default.
+    assert re.search(r'<input type="checkbox" id="check_stage" name="check_stage" value="true" aria-describedby', html)
+    assert '<span id="check-stage-state" class="check-state" data-testid="check-stage-state">Нет</span>' in html
+    # «?» after «Выберите действие» and «Когда выполнить действие», as in the task's screenshots.
+    assert 'aria-label="Подсказка: Выберите действие"' in html
+    assert 'aria-label="Подсказка: Когда выполнить действие"' in html
     assert _options(html, "recipient_rule") == [
         "На все контакты и номера",
         "На основной контакт, все номера",
@@ -74,8 +78,8 @@ def test_editor_fields_are_in_the_task_order(admin: TestClient) -> None:
 
 def test_stage_check_is_shown_only_with_a_delay(crm: Crm, admin: TestClient) -> None:
     html = admin.get("/settings/business-processes/new?stage_id=4").text
-    assert '<div class="field-row" id="check-stage-row" hidden>' in html
-    assert '<div id="delay-fields" class="inline" hidden>' in html
+    assert '<div class="field-row check-row" id="check-stage-row" hidden>' in html
+    assert '<span id="delay-fields" class="inline delay" hidden>' in html
     with crm.database.session() as session:
         draft = business_processes.ProcessDraft(
             stage_id=4,
@@ -89,8 +93,9 @@ def test_stage_check_is_shown_only_with_a_delay(crm: Crm, admin: TestClient) -> 
         )
         process = business_processes.save(session, draft)
     html = admin.get(f"/settings/business-processes/{process.id}/edit").text
-    assert '<div class="field-row" id="check-stage-row">' in html
-    assert '<option value="true" selected>Да</option>' in html
+    assert '<div class="field-row check-row" id="check-stage-row">' in html
+    assert 'name="check_stage" value="true" checked' in html
+    assert 'data-testid="check-stage-state">Да</span>' in html
     assert 'value="3"' in html and '<option value="days" selected>дни</option>' in html
 
 
@@ -146,7 +151,8 @@ def test_a_refused_save_names_each_field_keeps_the_input_and_stores_nothing(crm:
     assert f'<input type="hidden" name="file_ids" value="{file_id}">' in html
     assert 'title="photo_2023-05-01_long_name.jpg" data-testid="file-name">photo_2023-0...</span>' in html
     assert 'aria-label="Удалить файл photo_2023-05-01_long_name.jpg">X</button>' in html
-    assert '<div class="field-row" id="check-stage-row">' in html
+    assert '<div class="field-row check-row" id="check-stage-row">' in html
+    assert '<p class="field-error" id="error-delay_value">укажите целое число</p>' in html
     assert _count(crm) == before
 
 

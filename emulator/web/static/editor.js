@@ -1,4 +1,5 @@
-/* The editor "Настройки бизнес-процесса": delay fields, channel reset, parameters at the caret, file uploads. */
+/* The editor "Настройки бизнес-процесса": delay fields, the stage check's «Да»/«Нет», channel reset,
+   parameters at the caret, file uploads (in the chosen order, limits told at once). */
 "use strict";
 
 (function () {
@@ -17,6 +18,13 @@
   }
   form.querySelectorAll("input[name=timing]").forEach(function (radio) {
     radio.addEventListener("change", syncTiming);
+  });
+
+  // "Проверить, находится ли сделка на выбранном этапе": the checkbox says «Да» or «Нет» beside it.
+  const check = document.getElementById("check_stage");
+  const checkState = document.getElementById("check-stage-state");
+  check.addEventListener("change", function () {
+    checkState.textContent = data.checks[check.checked ? "true" : "false"];
   });
 
   // "Выберите сервис" -> the channel list of that service, reset to "Не выбрано".
@@ -62,35 +70,45 @@
     }
   });
 
-  // "Загрузить файл": each file goes to /api/files at once; the form keeps only the file ids.
+  // "Загрузить файл": each file goes to /api/files at once; the form keeps only the file ids, in the order
+  // the files were chosen (a chip is placed when chosen and filled when its upload answers). The limits are
+  // told when the files are chosen: at most data.limits.max_files files, each at most max_megabytes MB.
   const filesRow = document.getElementById("files-row");
   const input = document.getElementById("file-input");
   const chips = document.getElementById("file-chips");
   const uploadErrors = document.getElementById("upload-errors");
+  const maxFiles = data.limits.max_files;
+  const maxBytes = data.limits.max_megabytes * 1024 * 1024;
   let uploading = 0;
 
   function shortName(name) {
     return name.length <= 16 ? name : name.slice(0, 12) + "...";
   }
-  function addChip(file) {
+  function placeChip(filename) {
     const item = document.createElement("li");
-    item.className = "chip";
+    item.className = "chip uploading";
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "chip-remove";
+    remove.setAttribute("aria-label", "Удалить файл " + filename);
+    remove.textContent = "X";
     const label = document.createElement("span");
     label.className = "chip-name";
-    label.title = file.filename;
+    label.title = filename;
     label.dataset.testid = "file-name";
-    label.textContent = shortName(file.filename);
+    label.textContent = shortName(filename);
+    item.append(remove, label);
+    chips.append(item);
+    return item;
+  }
+  function fillChip(item, file) {
     const hidden = document.createElement("input");
     hidden.type = "hidden";
     hidden.name = "file_ids";
     hidden.value = String(file.id);
-    const remove = document.createElement("button");
-    remove.type = "button";
-    remove.className = "chip-remove";
-    remove.setAttribute("aria-label", "Удалить файл " + file.filename);
-    remove.textContent = "X";
-    item.append(label, hidden, remove);
-    chips.append(item);
+    item.dataset.fileId = String(file.id);
+    item.append(hidden);
+    item.classList.remove("uploading");
   }
   // A refusal reads "Label: message", the label being the editor field the CRM named.
   function showUploadError(message, label) {
@@ -98,37 +116,61 @@
     line.textContent = (label || "Добавить файлы") + ": " + message;
     uploadErrors.append(line);
     uploadErrors.hidden = false;
+    input.setAttribute("aria-invalid", "true");
   }
   function setBusy(delta) {
     uploading += delta;
     filesRow.setAttribute("aria-busy", uploading > 0 ? "true" : "false");
   }
-  async function upload(file) {
+  async function upload(file, item) {
     const body = new FormData();
     body.append("file", file, file.name);
     try {
       const response = await fetch("/api/files", { method: "POST", body: body, credentials: "same-origin" });
       const answer = await response.json().catch(function () { return {}; });
       if (response.ok) {
-        addChip(answer);
-      } else if (Array.isArray(answer.errors) && answer.errors.length) {
+        fillChip(item, answer);
+        return;
+      }
+      item.remove();
+      if (Array.isArray(answer.errors) && answer.errors.length) {
         answer.errors.forEach(function (error) { showUploadError(error.message, error.label); });
       } else {
         showUploadError("не удалось загрузить «" + file.name + "»: " + (answer.detail || "HTTP " + response.status));
       }
     } catch (error) {
+      item.remove();
       showUploadError("не удалось загрузить «" + file.name + "»: " + error);
     } finally {
       setBusy(-1);
     }
   }
   input.addEventListener("change", function () {
-    const files = Array.from(input.files);
+    const chosen = Array.from(input.files);
+    input.value = "";
     uploadErrors.replaceChildren();
     uploadErrors.hidden = true;
-    setBusy(files.length);
-    input.value = "";
-    files.forEach(upload);
+    input.removeAttribute("aria-invalid");
+    let room = maxFiles - chips.children.length;
+    const accepted = [];
+    chosen.forEach(function (file) {
+      if (file.size > maxBytes) {
+        showUploadError("файл «" + file.name + "» больше " + data.limits.max_megabytes + " МБ");
+      } else if (room <= 0) {
+        showUploadError("не больше " + maxFiles + " файлов: «" + file.name + "» не добавлен");
+      } else {
+        room -= 1;
+        accepted.push(file);
+      }
+    });
+    setBusy(accepted.length);
+    accepted.forEach(function (file) { upload(file, placeChip(file.name)); });
+  });
+  form.addEventListener("submit", function (event) {
+    if (uploading > 0) {
+      event.preventDefault();
+      showUploadError("дождитесь окончания загрузки файлов");
+    }
   });
   chips.addEventListener("click", function (event) {
     const remove = event.target.closest(".chip-remove");
