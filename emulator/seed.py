@@ -1,4 +1,10 @@
-"""Demo data reproducing the task's screenshots (deal 9396, two funnels, the integrations page)."""
+"""Demo data reproducing the task's screenshots (deal 9396, two funnels, the integrations page).
+
+The first try sends: deal 9396 stands on «Новая» of «Воронка 2» and the task's example process (I2CRM,
+«На все контакты и номера», its text with [Ответственный#2000]) hangs on «В работе». Moving the deal there
+(click the stage «Новая», pick «В работе») sends two messages: +7(999)888-55-22 and +7(999)555-88-22 (contact 2
+lists that number twice; it gets one message).
+"""
 
 from __future__ import annotations
 
@@ -32,6 +38,8 @@ ADMIN_TOKEN = "admin-token"
 DEMO_WAZZUP_WEBHOOK_SECRET = "demo-wazzup-webhook-secret"
 MANAGER_TOKEN = "manager-token"
 DEMO_DEAL_ID = 9396
+DEMO_DEAL_STAGE_ID = 4  # «Новая» of «Воронка 2»
+DEMO_PROCESS_STAGE_ID = 5  # «В работе» of «Воронка 2», as in the task's example
 CUSTOM_PHONE_FIELD_ID = 657292
 STAGE_NAMES = ("Новая", "В работе", "Оплата")
 DEMO_TEXT = (
@@ -85,7 +93,7 @@ def _demo_deal(now: dt.datetime) -> Deal:
         id=DEMO_DEAL_ID,
         title="Сделка",
         funnel_id=2,
-        stage_id=5,
+        stage_id=DEMO_DEAL_STAGE_ID,
         responsible_id=1,
         client_name="Генератор клиентов",
         client_region=None,
@@ -119,7 +127,7 @@ def _demo_timeline(now: dt.datetime) -> list[TimelineEntry]:
         ("lead_created", "Лид создан вручную", ""),
         ("deal_created", "Сделка создана", ""),
         ("lead_form", "Телефон : +7(999)111-11-11", f"Время создания заявки: сегодня в {created}"),
-        ("funnel_changed", "Смена воронки Воронка логики кнопок на Воронка 2", "Смена этапа с В работе на В работе"),
+        ("funnel_changed", "Смена воронки Воронка логики кнопок на Воронка 2", "Смена этапа с В работе на Новая"),
     ]
     return [
         TimelineEntry(deal_id=DEMO_DEAL_ID, created_at=now, author_id=1, kind=kind, title=title, body=body)
@@ -158,7 +166,7 @@ def seed(session: Session, *, with_processes: bool = True) -> None:
         i2crm_channel = session.query(Channel).filter(Channel.phone == "79370000002").one()
         session.add(
             BusinessProcess(
-                stage_id=5,
+                stage_id=DEMO_PROCESS_STAGE_ID,
                 position=0,
                 enabled=True,
                 timing=Timing.IMMEDIATE,

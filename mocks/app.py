@@ -2,7 +2,7 @@
 
 - ``/wazzup/v3/...``, ``/i2crm/api_v1/...``, ``/default/v1/...``: the providers' APIs;
 - ``/_fakes/...``: the control API (``mocks.control_api``), never subject to faults;
-- ``/``: the outbox page.
+- ``/``: the outbox page (``?provider=&channel=&number=`` filter it), ``/outbox/live``: its live list.
 
 Transport faults are best effort over a real socket:
 - ``slow``: processed, answered after really waiting ``seconds``;
@@ -28,7 +28,7 @@ from fastapi.responses import HTMLResponse
 from starlette.types import Message, Receive, Scope, Send
 
 from mocks.control_api import control_router
-from mocks.outbox_page import render_outbox_page
+from mocks.outbox_page import OUTBOX_SCRIPT, OutboxFilter, list_version, render_outbox_list, render_outbox_page
 from mocks.provider_fake import ProviderFake
 from mocks.registry import ProviderFakes
 from mocks.wire import FakeRequest, Outcome
@@ -98,7 +98,20 @@ def create_app(fakes: ProviderFakes | None = None) -> FastAPI:
     app.include_router(control_router(fakes))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def outbox_page() -> str:
-        return render_outbox_page(fakes)
+    def outbox_page(provider: str = "", channel: str = "", number: str = "") -> str:
+        return render_outbox_page(fakes, OutboxFilter.of(provider, channel, number))
+
+    @app.get("/outbox/page.js", include_in_schema=False)
+    def outbox_script() -> Response:
+        return Response(OUTBOX_SCRIPT, media_type="text/javascript")
+
+    @app.get("/outbox/live", include_in_schema=False)
+    def outbox_live(request: Request, provider: str = "", channel: str = "", number: str = "") -> Response:
+        fragment = render_outbox_list(fakes, OutboxFilter.of(provider, channel, number))
+        etag = f'"{list_version(fragment)}"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return HTMLResponse(fragment, headers=headers)
 
     return app

@@ -161,7 +161,7 @@ def test_the_outbox_page_escapes_everything(fakes: ProviderFakes, client: TestCl
     assert "<script>" not in page.text and "<i>" not in page.text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Привет&quot;" in page.text
     assert "&lt;i&gt;name&lt;/i&gt;" in page.text
-    assert "Outbox (1)" in page.text
+    assert 'Сообщения: <span data-testid="outbox-count">1</span> из 1' in page.text
 
 
 def test_the_outbox_page_escapes_file_names_and_links(
@@ -174,4 +174,4 @@ def test_the_outbox_page_escapes_file_names_and_links(
     assert client.post("/i2crm/api_v1/target/feedback", params={"key": key}, json=body).json()["error"] is False
     page = client.get("/").text
     assert "<b>" not in page
-    assert f'<a href="{url}" rel="noreferrer">&lt;b&gt;&quot;x&quot;.pdf</a> (4 B)' in page
+    assert f'<a href="{url}" rel="noreferrer">&lt;b&gt;&quot;x&quot;.pdf</a> (4 Б)' in page
