@@ -7,16 +7,20 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 bash scripts/lint.sh || exit 1
 
-.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
+# The unit and contract tests reach the Allure report as JUnit XML (allure-pytest-bdd reports the scenarios).
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" \
+  --junitxml=reports/allure-results/junit.xml -o junit_suite_name="Модульные и контрактные тесты" "$@"
 status=$?
 if [ "$status" = "5" ]; then
   echo "pytest collected no tests: that is a failure here, not a pass" >&2
   status=1
 fi
 
+# One self-contained HTML file (allurerc.mjs: singleFile): it opens from disk, no server needed.
+# History and trend accumulate in reports/allure-history.jsonl across runs.
 if [ -x node_modules/.bin/allure ]; then
   node_modules/.bin/allure generate reports/allure-results >/dev/null \
-    && echo "Allure report: reports/allure-report/index.html" \
+    && echo "Allure report: reports/allure-report/index.html (open it in a browser, or: npx allure open reports/allure-report)" \
     || echo "the Allure report could not be generated" >&2
 fi
 exit "$status"

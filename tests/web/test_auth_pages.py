@@ -23,7 +23,7 @@ def test_anonymous_post_is_sent_to_login_and_changes_nothing(anonymous: TestClie
     answer = anonymous.post("/deals/9396/stage", data={"stage_id": "6"})
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login")
-    assert 'data-testid="deal-stage">В работе<' in admin.get("/deals/9396").text
+    assert 'data-testid="deal-stage">Новая<' in admin.get("/deals/9396").text
 
 
 def test_login_form_has_labelled_fields(anonymous: TestClient) -> None:

@@ -53,7 +53,7 @@ def test_the_demo_deal_moves_to_a_stage_picked_from_the_stage_list(signed_in: Pa
     view = deal.view()
     assert (view.funnel, view.stage, view.client_region, view.responsible) == (
         "Воронка 2",
-        "В работе",
+        "Новая",
         "Не выбрано",
         "Ксения Администратор",
     )
@@ -65,7 +65,7 @@ def test_the_demo_deal_moves_to_a_stage_picked_from_the_stage_list(signed_in: Pa
     assert deal.view().stage == "Оплата"
     expect(signed_in.get_by_role("button", name="Этап: Оплата")).to_be_visible()
     entry = deal.timeline()[0]
-    assert (entry.title, entry.author) == ("Смена этапа с В работе на Оплата", "Ксения Администратор")
+    assert (entry.title, entry.author) == ("Смена этапа с Новая на Оплата", "Ксения Администратор")
     assert re.fullmatch(r"(сегодня|вчера) в \d\d:\d\d", entry.when)
 
 

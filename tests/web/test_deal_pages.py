@@ -7,9 +7,9 @@ import re
 
 from fastapi.testclient import TestClient
 
-from emulator import business_processes, clock, deals
+from emulator import business_processes, clock, deals, seed
 from emulator.automation import triggers
-from emulator.models import OutgoingMessage
+from emulator.models import OutgoingMessage, Stage
 from tests.web.conftest import Crm
 
 SCRIPT = "<script>alert(1)</script>"
@@ -25,10 +25,10 @@ def _stage(html: str) -> str:
 def test_deal_card_reproduces_the_task_screenshot(admin: TestClient) -> None:
     html = admin.get("/deals/9396").text
     assert '<h1 id="deal-heading">9396</h1>' in html
-    assert 'data-testid="deal-funnel">Воронка 2</span>: <span data-testid="deal-stage">В работе</span>' in html
+    assert 'data-testid="deal-funnel">Воронка 2</span>: <span data-testid="deal-stage">Новая</span>' in html
     assert '<p>Регион клиента: <span data-testid="deal-region">Не выбрано</span></p>' in html
     assert 'Ответственный: <span data-testid="deal-responsible">Ксения Администратор</span>' in html
-    assert 'aria-label="Этап: В работе"' in html
+    assert 'aria-label="Этап: Новая"' in html
     assert html.index("Основной контакт") < html.index("Не основной контакт")
     assert html.count(">Мобильный: +7(999)555-88-22<") == 2
     assert ">Мобильный: +7(999)888-55-22<" in html
@@ -51,7 +51,7 @@ def test_picking_a_stage_changes_it_and_redirects_back(admin: TestClient) -> Non
     assert answer.headers["location"] == "/deals/9396"
     html = admin.get("/deals/9396").text
     assert _stage(html) == "Оплата"
-    assert "Смена этапа с В работе на Оплата" in html
+    assert "Смена этапа с Новая на Оплата" in html
 
 
 def test_a_stage_of_another_funnel_is_refused_on_the_card(admin: TestClient) -> None:
@@ -59,7 +59,7 @@ def test_a_stage_of_another_funnel_is_refused_on_the_card(admin: TestClient) -> 
     assert answer.status_code == 422
     assert 'role="alert"' in answer.text
     assert "не принадлежит воронке" in answer.text
-    assert _stage(admin.get("/deals/9396").text) == "В работе"
+    assert _stage(admin.get("/deals/9396").text) == "Новая"
 
 
 def test_the_payment_button_moves_the_deal_to_the_final_stage(crm: Crm, admin: TestClient) -> None:
@@ -101,7 +101,9 @@ def test_user_text_is_escaped_everywhere(crm: Crm, admin: TestClient) -> None:
     with crm.database.session() as session:
         deal = deals.get_deal(session, 9396)
         deals.update_deal(session, deal, deals.DealChanges(client_name=SCRIPT, client_region=SCRIPT), None)
-        run = triggers.on_stage_entered(session, deal, deal.stage, clock.now())[0]
+        stage = session.get(Stage, seed.DEMO_PROCESS_STAGE_ID)
+        assert stage is not None
+        run = triggers.on_stage_entered(session, deal, stage, clock.now())[0]
         now = clock.now()
         session.add(
             OutgoingMessage(
@@ -128,7 +130,8 @@ def test_user_text_is_escaped_everywhere(crm: Crm, admin: TestClient) -> None:
     assert html.count(ESCAPED) >= 4
     assert f'data-testid="message-text">Строка 1\n{ESCAPED}</p>' in html
     assert 'data-testid="dialog-number">+7(999)888-55-22<' in html
-    assert 'data-testid="message-status">Ошибка<' in html
+    assert 'class="badge tone-error" data-testid="message-status">Ошибка<' in html
+    assert 'data-testid="message-channel">+7(937)000-00-01<' in html
 
 
 def test_a_manager_works_with_deals(manager: TestClient) -> None:
