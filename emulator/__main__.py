@@ -22,13 +22,23 @@ from emulator.settings import Settings
 
 
 def _parse() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m emulator", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--fakes-port", type=int, default=8100)
-    parser.add_argument("--real-providers", action="store_true", help="talk to the real provider APIs")
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator",
+        description=__doc__,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog="Environment: DATABASE_URL (default: SQLite in .crm-data/), CRM_PUBLIC_BASE_URL, WAZZUP_BASE_URL, "
+        "I2CRM_BASE_URL, DEFAULT_BASE_URL, CRM_CONTROL_API, CRM_SCHEDULER_LOOP.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address the CRM and the fakes listen on")
+    parser.add_argument("--port", type=int, default=8000, help="the CRM's port")
+    parser.add_argument("--fakes-port", type=int, default=8100, help="the provider fakes' port (their outbox page)")
+    parser.add_argument(
+        "--real-providers", action="store_true", help="talk to the real provider APIs instead of the fakes"
+    )
     parser.add_argument("--keep-data", action="store_true", help="do not reload the demo data at start")
-    parser.add_argument("--control-api", action="store_true", help="enable /_control (tests, local clock)")
+    parser.add_argument(
+        "--control-api", action="store_true", help="enable /_control (tests, local clock, run due work)"
+    )
     return parser.parse_args()
 
 
