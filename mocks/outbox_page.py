@@ -19,7 +19,7 @@ from mocks.outbox import Attachment, OutboxMessage
 from mocks.registry import ProviderFakes
 
 PROVIDER_TITLES = {"wazzup": "Wazzup", "i2crm": "I2CRM", "default": "Default"}
-STATE_TITLES = {"active": "активен"}
+STATE_TITLES = {"active": "активен", "inactive": "неактивен", "blocked": "заблокирован", "removed": "удалён"}
 _NON_DIGITS = re.compile(r"\D+")
 _ICON = (
     "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E"
@@ -48,6 +48,7 @@ button { background: var(--blue); border-color: var(--blue); color: #fff; cursor
 table { width: 100%; border-collapse: collapse; background: #fff; }
 caption { text-align: left; font-weight: 600; padding: 6px 0; }
 th, td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
+td.phone { white-space: nowrap; }
 td.text { white-space: pre-wrap; max-width: 40rem; overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; background: #e8f0fb; color: #27496d;
@@ -129,10 +130,10 @@ def _attachment(item: Attachment) -> str:
 def _message_row(message: OutboxMessage) -> str:
     files = "<br>".join(_attachment(item) for item in message.attachments)
     cells = [
-        escape(message.accepted_at.isoformat(sep=" ", timespec="seconds")),
+        f'<td class="phone">{escape(message.accepted_at.strftime("%d.%m.%Y %H:%M:%S %Z"))}</td>',
         f'<span class="badge">{escape(PROVIDER_TITLES.get(message.provider, message.provider))}</span>',
-        escape(display_phone(message.channel)),
-        escape(display_phone(message.to)),
+        f'<td class="phone">{escape(display_phone(message.channel))}</td>',
+        f'<td class="phone">{escape(display_phone(message.to))}</td>',
         f'<td class="text">{escape(message.text or "")}</td>',
         files,
         escape(message.idempotency_key or "—"),
@@ -182,7 +183,7 @@ def _channel_rows(fakes: ProviderFakes) -> str:
             state = STATE_TITLES.get(channel.state, channel.state)
             cells = (
                 escape(PROVIDER_TITLES.get(fake.name, fake.name)),
-                escape(display_phone(channel.phone)),
+                f'<span class="phone">{escape(display_phone(channel.phone))}</span>',
                 escape(channel.name),
                 f'<span class="badge {tone}">{escape(state)}</span>',
                 escape(channel.transport),

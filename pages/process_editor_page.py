@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import FilePayload, Locator, Page, expect
@@ -147,10 +149,22 @@ class ProcessEditorPage:
 
     def attach(self, file: FileSpec) -> None:
         """Upload one file through "Загрузить файл"; waits until the CRM answered (a chip or an error)."""
-        payload = FilePayload(
-            name=file.name, mimeType=file.content_type or "application/octet-stream", buffer=file.content
-        )
-        self.form.get_by_label("Загрузить файл", exact=True).set_input_files(payload)
+        self.attach_together([file])
+
+    def attach_together(self, files: Sequence[FileSpec | Path]) -> None:
+        """Choose several files in one go (as in the file dialog); waits until every upload was answered.
+
+        A Path is sent from disk (for files too big to pass through the browser protocol in memory).
+        """
+        paths = [f for f in files if isinstance(f, Path)]
+        specs = [f for f in files if isinstance(f, FileSpec)]
+        if paths and specs:
+            raise ValueError("choose files from disk or from memory, not both at once")
+        chosen: list[FilePayload] | list[Path] = paths or [
+            FilePayload(name=f.name, mimeType=f.content_type or "application/octet-stream", buffer=f.content)
+            for f in specs
+        ]
+        self.form.get_by_label("Загрузить файл", exact=True).set_input_files(chosen)
         expect(self._files_group).to_have_attribute("aria-busy", "false")
 
     def remove_file(self, name: str) -> None:

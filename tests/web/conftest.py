@@ -7,14 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import responses
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
 
 from emulator import seed
 from emulator.app import create_app
+from emulator.client import CrmClient
 from emulator.db import Database
 from emulator.settings import Settings
 from harness.emulator_server import EmulatorServer
+from mocks.demo import seed_demo
+from mocks.registry import ProviderFakes
+from mocks.responses_mount import mount
+from pages.login_page import LoginPage
 
 
 @dataclass
@@ -96,3 +103,33 @@ def demo(live_crm: Crm) -> Crm:
     """The live server's data reset to the demo data before a browser test."""
     seed.reset(live_crm.database)
     return live_crm
+
+
+# -- the browser, signed in; the provider fakes behind the live server ----------------------------
+
+
+@pytest.fixture
+def admin_page(page: Page, demo: Crm, base_url: str) -> Page:
+    """A browser page signed in as the administrator, the live server on its demo data."""
+    LoginPage(page, base_url).open().sign_in("admin", "admin")
+    expect(page).to_have_url(f"{base_url}/deals")
+    return page
+
+
+@pytest.fixture
+def crm_client(demo: Crm, base_url: str) -> CrmClient:
+    """The live server's REST API as the administrator (arranging data, running due work)."""
+    return CrmClient(base_url, seed.ADMIN_TOKEN)
+
+
+@pytest.fixture
+def fakes(demo: Crm, base_url: str) -> Iterator[ProviderFakes]:
+    """The provider fakes with the demo accounts, answering the live server's provider calls in this process."""
+    provider_fakes = ProviderFakes()
+    seed_demo(provider_fakes)
+    provider_fakes.configure_webhooks(base_url)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.add_passthru(base_url)
+        rsps.add_passthru("http://127.0.0.1")
+        mount(rsps, provider_fakes)
+        yield provider_fakes
