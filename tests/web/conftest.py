@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import responses
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
@@ -18,6 +21,7 @@ from emulator.client import CrmClient
 from emulator.db import Database
 from emulator.settings import Settings
 from harness.emulator_server import EmulatorServer
+from mocks.app import create_app as create_fakes_app
 from mocks.demo import seed_demo
 from mocks.registry import ProviderFakes
 from mocks.responses_mount import mount
@@ -133,3 +137,35 @@ def fakes(demo: Crm, base_url: str) -> Iterator[ProviderFakes]:
         rsps.add_passthru("http://127.0.0.1")
         mount(rsps, provider_fakes)
         yield provider_fakes
+
+
+class _ReadyServer(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+@dataclass
+class FakesServer:
+    """The standalone fakes' app (their outbox page) serving the same fakes the live CRM talks to."""
+
+    fakes: ProviderFakes
+    base_url: str
+
+
+@pytest.fixture
+def fakes_server(fakes: ProviderFakes) -> Iterator[FakesServer]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    server = _ReadyServer(uvicorn.Config(create_fakes_app(fakes), log_level="warning", timeout_graceful_shutdown=1))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="fakes-page", daemon=True)
+    thread.start()
+    if not server.ready.wait(timeout=30):
+        raise RuntimeError("the fakes' page did not start within 30 s")
+    yield FakesServer(fakes, f"http://127.0.0.1:{sock.getsockname()[1]}")
+    server.should_exit = True
+    thread.join(timeout=10)
