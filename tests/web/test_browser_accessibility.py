@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Browser, Page, Response, ViewportSize, expect
 
 from emulator.client import CrmClient
 from mocks.registry import ProviderFakes
@@ -29,7 +29,7 @@ PAGES = [
     "/settings/business-processes/1/edit",
     "/deals/1",
 ]
-NARROW = {"width": 390, "height": 844}
+NARROW = ViewportSize(width=390, height=844)
 
 
 def _blocking_violations(page: Page) -> list[str]:

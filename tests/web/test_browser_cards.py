@@ -62,9 +62,9 @@ def test_each_card_has_its_title_description_links_and_buttons(admin_page: Page,
         assert cards.actions(title) == buttons
     assert cards.description("Default").startswith("Сервис отправки сообщений в WhatsApp.")
     assert cards.actions("Default") == ["ПОДКЛЮЧИТЬ"]
-    site = cards.card("WAZZUP").get_by_role("link", name="https://wazzup24.com/", exact=True)
-    expect(site).to_have_attribute("target", "_blank")
-    expect(site).to_have_attribute("rel", "noopener noreferrer")
+    site_link = cards.card("WAZZUP").get_by_role("link", name="https://wazzup24.com/", exact=True)
+    expect(site_link).to_have_attribute("target", "_blank")
+    expect(site_link).to_have_attribute("rel", "noopener noreferrer")
 
 
 def _key(title: str) -> str:
