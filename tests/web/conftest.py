@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +82,16 @@ def manager(crm: Crm) -> Iterator[TestClient]:
 def anonymous(crm: Crm) -> Iterator[TestClient]:
     with crm.client() as client:
         yield client
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the test (``item.rep_call``): a test's own report entry reads its outcome."""
+    report: pytest.TestReport = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 # -- a live server for the browser -------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""The demo's journey photographed at 1280 and 390 px: the deal card after a send, the editor, the fakes' page.
+
+The pictures go to the Allure report (an entry «Снимки экрана» of its own) and to reports/screenshots/*.png.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from drivers.protocol import FileSpec
+from emulator.client import CrmClient
+from pages.deal_page import DealPage
+from pages.login_page import LoginPage
+from pages.process_editor_page import ProcessEditorPage
+from tests.web.conftest import FakesServer
+from tests.web.report_entry import ReportEntry
+
+WIDTHS = (1280, 390)
+PHOTO = FileSpec("photo_2023-05-01_12-00-00.jpg", b"\xff\xd8jpeg", "image/jpeg")
+
+
+@pytest.fixture
+def entry(request: pytest.FixtureRequest) -> Iterator[ReportEntry]:
+    report = ReportEntry(
+        request.config,
+        "Снимки экрана: карточка сделки, редактор, страница фейков (1280 и 390 px)",
+        request.node.nodeid,
+        "Снимки экрана страниц",
+    )
+    yield report
+    call = getattr(request.node, "rep_call", None)  # set by tests/web/conftest.py's report hook
+    report.finish(AssertionError(call.longreprtext[-2000:]) if call is not None and call.failed else None)
+
+
+def _page(browser: Browser, base_url: str, width: int) -> Page:
+    page = browser.new_context(viewport=ViewportSize(width=width, height=900)).new_page()
+    LoginPage(page, base_url).open().sign_in("admin", "admin")
+    return page
+
+
+def _shoot(entry: ReportEntry, page: Page, what: str, width: int) -> None:
+    entry.attach_png(f"{what}, {width} px", page.screenshot(full_page=True), f"{what.replace(' ', '-')}-{width}")
+
+
+def test_the_journey_photographed(
+    browser: Browser, base_url: str, crm_client: CrmClient, fakes_server: FakesServer, entry: ReportEntry
+) -> None:
+    pages = {width: _page(browser, base_url, width) for width in WIDTHS}
+    DealPage(pages[1280], base_url).open(9396).move_to_stage("В работе")
+    crm_client.run_due()
+    for width, page in pages.items():
+        DealPage(page, base_url).open(9396)
+        expect(page.get_by_role("region", name="Диалоги").get_by_test_id("message-status")).to_have_text(
+            ["Отправлено", "Отправлено"]
+        )
+        _shoot(entry, page, "deal", width)
+
+        page.goto(f"{base_url}/settings/business-processes/1/edit")
+        editor = ProcessEditorPage(page)
+        editor.attach(PHOTO)
+        assert editor.file_chips() == ["photo_2023-0..."]
+        _shoot(entry, page, "editor", width)
+        editor.choose_timing("С задержкой")
+        editor.field("Задержка").fill("3")
+        editor.field("Единица задержки").select_option(label="дни")
+        assert editor.value_of("Проверить, находится ли сделка на выбранном этапе") == "Нет"
+        _shoot(entry, page, "editor delayed", width)
+
+        page.goto(fakes_server.base_url)
+        expect(page.get_by_test_id("outbox-count")).to_have_text("2")
+        _shoot(entry, page, "fakes", width)
+    for page in pages.values():
+        page.context.close()
