@@ -1,4 +1,4 @@
-"""Fixtures of the HTML front door's tests: an app per test for TestClient, a live server for Playwright."""
+"""Fixtures of the HTML front door's tests: an app per test for TestClient, the stand's server for Playwright."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from emulator import seed
 from emulator.app import create_app
 from emulator.db import Database
 from emulator.settings import Settings
-from harness.emulator_server import EmulatorServer
+from harness.world import Stand
 
 
 @dataclass
@@ -51,48 +51,37 @@ def _crm(data_dir: Path, base_url: str = "http://testserver") -> Crm:
 
 
 @pytest.fixture
-def crm(tmp_path: Path) -> Crm:
+def web_app(tmp_path: Path) -> Crm:
+    """The app over its own seeded database, for TestClient (no server, no browser)."""
     return _crm(tmp_path)
 
 
 @pytest.fixture
-def admin(crm: Crm) -> Iterator[TestClient]:
-    with crm.client(seed.ADMIN_TOKEN) as client:
+def admin(web_app: Crm) -> Iterator[TestClient]:
+    with web_app.client(seed.ADMIN_TOKEN) as client:
         yield client
 
 
 @pytest.fixture
-def manager(crm: Crm) -> Iterator[TestClient]:
-    with crm.client(seed.MANAGER_TOKEN) as client:
+def manager(web_app: Crm) -> Iterator[TestClient]:
+    with web_app.client(seed.MANAGER_TOKEN) as client:
         yield client
 
 
 @pytest.fixture
-def anonymous(crm: Crm) -> Iterator[TestClient]:
-    with crm.client() as client:
+def anonymous(web_app: Crm) -> Iterator[TestClient]:
+    with web_app.client() as client:
         yield client
 
 
-# -- a live server for the browser -------------------------------------------------------------
+# -- the live server for the browser: the suite's stand (harness/world.py) ------------------------
 
 
-@pytest.fixture(scope="session")
-def live_crm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crm]:
-    """The emulator served by uvicorn in a thread on a free port (scheduler loop off, control API on)."""
-    server = EmulatorServer(tmp_path_factory.mktemp("web-live")).start()
+@pytest.fixture
+def demo(crm_stand: Stand) -> Crm:
+    """The stand's CRM reset to the full demo data (processes included) before a browser test."""
+    server = crm_stand.server
+    if server is None:
+        pytest.skip("the page tests need the in-process emulator")
     seed.reset(server.database)
-    yield Crm(server.app, server.database, server.settings)
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def base_url(live_crm: Crm) -> str:
-    """pytest-playwright's base URL: the live server above (overrides the suite's emulator fixture)."""
-    return live_crm.settings.public_base_url
-
-
-@pytest.fixture
-def demo(live_crm: Crm) -> Crm:
-    """The live server's data reset to the demo data before a browser test."""
-    seed.reset(live_crm.database)
-    return live_crm
+    return Crm(server.app, server.database, server.settings)
