@@ -1,29 +1,28 @@
 """Wires the acceptance suite: emulator, provider fakes, frozen clock, the CRM driver, Allure.
 
-In-process (default): the emulator runs in a thread with its own SQLite file, the providers are
-faked through ``responses``, time is frozen with freezegun. With ``--base-url`` (an emulator started
-elsewhere with its control API on) and ``--fakes-url`` (``python -m mocks``), the same scenarios use
-the control APIs for time and providers instead.
+The world of a scenario (emulator, fakes, frozen clock, webhook wiring) is built by
+``harness/world.py``: in-process by default (the emulator in a thread with its own SQLite file, the
+providers faked through ``responses``, time frozen with freezegun); with ``--base-url`` (an emulator
+started elsewhere with its control API on) and ``--fakes-url`` (``python -m mocks``) the same scenarios
+use the control APIs for time and providers instead.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import responses
-from freezegun import freeze_time
 
 from drivers.api_driver import ApiDriver
 from drivers.protocol import CrmDriver
-from emulator.client import CrmClient, Exchange
-from emulator.seed import ADMIN_TOKEN
+from emulator.client import Exchange
 from harness import reporting
-from harness.clock import REAL_TIME_MODULES, SCENARIO_START, FreezegunMover, RemoteMover, ScenarioClock
-from harness.emulator_server import EmulatorServer
-from harness.provider_fakes import ProviderFakesFixture
+from harness.clock import ScenarioClock
+from harness.world import Stand, StandOptions, World
+from mocks.interface import FakeProviders
 from steps import STEP_MODULES
 
 pytest_plugins = list(STEP_MODULES)
@@ -44,27 +43,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--crm-database-url", default=None, help="database of the in-process emulator (default: SQLite per worker)"
     )
+    group.addoption(
+        "--browser-ws-endpoint",
+        default=None,
+        help="a Playwright browser server (`playwright run-server`) to connect to instead of launching Chromium here",
+    )
 
 
-# -- the emulator -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The emulator's URL: the one given with --base-url, or one served in this process."""
-    given = request.config.getoption("base_url", default=None)
-    if given:
-        yield str(given).rstrip("/")
-        return
-    server = EmulatorServer(tmp_path_factory.mktemp("crm"), request.config.getoption("--crm-database-url"))
-    server.start()
-    yield server.base_url
-    server.stop()
+# -- the world: emulator, provider fakes, clock (harness/world.py builds it) ---------------------
 
 
 @pytest.fixture(scope="session")
-def in_process(request: pytest.FixtureRequest) -> bool:
-    return not request.config.getoption("base_url", default=None)
+def crm_stand(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stand]:
+    """The CRM and the provider fakes of this session: served here, or the ones given with --base-url."""
+    options = StandOptions(
+        data_dir=tmp_path_factory.mktemp("crm"),
+        database_url=request.config.getoption("--crm-database-url"),
+        crm_url=request.config.getoption("base_url", default=None),
+        fakes_url=request.config.getoption("--fakes-url"),
+    )
+    with Stand(options) as stand:
+        yield stand
+
+
+@pytest.fixture(scope="session")
+def base_url(crm_stand: Stand) -> str:
+    """The emulator's URL (pytest-base-url's fixture, which Playwright's pages use too)."""
+    return crm_stand.crm_url
 
 
 @pytest.fixture
@@ -74,44 +79,22 @@ def exchanges() -> list[Exchange]:
 
 
 @pytest.fixture
-def crm_client(base_url: str, exchanges: list[Exchange]) -> CrmClient:
-    return CrmClient(base_url, ADMIN_TOKEN, on_exchange=exchanges.append)
-
-
-# -- time ---------------------------------------------------------------------------------------
+def world(crm_stand: Stand, exchanges: list[Exchange]) -> Iterator[World]:
+    """One scenario: fresh demo data without business processes, fresh fakes, the clock frozen."""
+    with crm_stand.scenario(on_exchange=exchanges.append) as built:
+        yield built
 
 
 @pytest.fixture
-def clock(in_process: bool, crm_client: CrmClient) -> Iterator[ScenarioClock]:
+def clock(world: World) -> ScenarioClock:
     """Frozen at SCENARIO_START (Europe/Moscow); steps move it."""
-    if not in_process:
-        crm_client.set_clock(SCENARIO_START)
-        yield ScenarioClock(RemoteMover(crm_client), crm_client)
-        return
-    freezer = freeze_time(SCENARIO_START, real_asyncio=True, ignore=REAL_TIME_MODULES)
-    factory = freezer.start()
-    try:
-        yield ScenarioClock(FreezegunMover(factory), crm_client)
-    finally:
-        freezer.stop()
-
-
-# -- providers ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def provider_fakes_factory(request: pytest.FixtureRequest, base_url: str, in_process: bool) -> ProviderFakesFixture:
-    return ProviderFakesFixture(base_url, in_process, request.config.getoption("--fakes-url"))
+    return world.clock
 
 
 @pytest.fixture
-def providers(provider_fakes_factory: ProviderFakesFixture, clock: ScenarioClock) -> Iterator[Any]:
-    """The three provider fakes, reset to the demo accounts the CRM's demo data uses."""
-    if provider_fakes_factory.in_process:
-        with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-            yield provider_fakes_factory.start(rsps)
-    else:
-        yield provider_fakes_factory.start(None)
+def providers(world: World) -> FakeProviders:
+    """The three provider fakes, with the demo accounts the CRM's demo data uses."""
+    return world.fakes
 
 
 # -- the CRM driver -----------------------------------------------------------------------------
@@ -150,6 +133,23 @@ def driver_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
+def connect_options(request: pytest.FixtureRequest) -> dict[str, Any] | None:
+    """pytest-playwright connects to a browser server when this is set (--browser-ws-endpoint).
+
+    The server launches the browser with the options of the ``x-playwright-launch-options`` header
+    (Playwright's own names). A server on a machine with its own browser needs none; one started here
+    on the system Chromium needs ``--unsafe`` to accept its path and flags (scripts/remote-browser.sh).
+    """
+    endpoint = request.config.getoption("--browser-ws-endpoint")
+    if not endpoint:
+        return None
+    launch: dict[str, Any] = {"headless": not request.config.getoption("--headed")}
+    if SYSTEM_CHROMIUM.exists():
+        launch |= {"executablePath": str(SYSTEM_CHROMIUM), "args": CHROMIUM_FLAGS}
+    return {"endpoint": endpoint, "timeout": 30_000, "headers": {"x-playwright-launch-options": json.dumps(launch)}}
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """Debian's Chromium where it is installed (no browser download needed), Playwright's elsewhere."""
     if SYSTEM_CHROMIUM.exists():
@@ -158,10 +158,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @pytest.fixture
-def crm_api(crm_client: CrmClient, clock: ScenarioClock, providers: Any) -> ApiDriver:
-    """The CRM through its REST API, reset to its demo data without business processes."""
-    crm_client.reset(with_processes=False)
-    return ApiDriver(crm_client)
+def crm_api(world: World) -> ApiDriver:
+    """The CRM through its REST API as the administrator."""
+    return ApiDriver(world.client)
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ import statistics
 import sys
 import time
 
-from bench.stack import Stack, scenario, stack
+from bench.stack import scenario, stack
 from drivers.protocol import ContactSpec, ProcessSpec
+from harness.world import Stand
 
 
-def one(s: Stack, delayed: bool) -> float:
+def one(s: Stand, delayed: bool) -> float:
     started = time.perf_counter()
     with scenario(s) as (crm, clock):
         spec = ProcessSpec(funnel="Воронка 2", stage="В работе", service="Wazzup", channel="+7(937)000-00-01",

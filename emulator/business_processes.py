@@ -17,7 +17,7 @@ from emulator import clock, files, parameters
 from emulator.automation import triggers
 from emulator.errors import FieldError, NotFound, ValidationFailed
 from emulator.integrations import unavailability_reason
-from emulator.model_enums import RecipientRule, RunStatus, Timing
+from emulator.model_enums import Action, DelayUnit, RecipientRule, RunStatus, Timing
 from emulator.models import (
     BusinessProcess,
     BusinessProcessFile,
@@ -64,13 +64,13 @@ class ProcessDraft:
 @dataclass
 class _Valid:
     stage: Stage
-    timing: str
+    timing: Timing
     delay_value: int | None
-    delay_unit: str | None
+    delay_unit: DelayUnit | None
     check_stage: bool
     provider: str
     channel: Channel
-    recipient_rule: str
+    recipient_rule: RecipientRule
     text: str
     stored_files: list[StoredFile]
     enabled: bool
@@ -106,7 +106,7 @@ def _as_bool(value: Any) -> bool | None:
     return None
 
 
-def _validate_delay(draft: ProcessDraft, errors: _Collector) -> tuple[int | None, str | None, bool]:
+def _validate_delay(draft: ProcessDraft, errors: _Collector) -> tuple[int | None, DelayUnit | None, bool]:
     value = _as_int(draft.delay_value)
     unit = draft.delay_unit
     if value is None:
@@ -120,7 +120,7 @@ def _validate_delay(draft: ProcessDraft, errors: _Collector) -> tuple[int | None
     check = _as_bool(draft.check_stage)
     if check is None:
         errors.add("check_stage", "выберите «Да» или «Нет»")
-    return value, unit if unit in DELAY_UNIT_LABELS else None, bool(check)
+    return value, DelayUnit(unit) if unit in DELAY_UNIT_LABELS else None, bool(check)
 
 
 def _validate_service(session: Session, draft: ProcessDraft, errors: _Collector) -> tuple[str, Channel | None]:
@@ -197,7 +197,7 @@ def validate(session: Session, draft: ProcessDraft) -> _Valid:
     if draft.action not in ACTION_LABELS:
         errors.add("action", "выберите действие «Отправить сообщение в WhatsApp»")
     delay_value: int | None = None
-    delay_unit: str | None = None
+    delay_unit: DelayUnit | None = None
     check_stage = False
     if draft.timing not in TIMING_LABELS:
         errors.add("timing", "выберите «Сразу» или «С задержкой»")
@@ -214,13 +214,13 @@ def validate(session: Session, draft: ProcessDraft) -> _Valid:
     assert stage is not None and channel is not None
     return _Valid(
         stage=stage,
-        timing=str(draft.timing),
+        timing=Timing(draft.timing),
         delay_value=delay_value,
         delay_unit=delay_unit,
         check_stage=check_stage,
         provider=provider,
         channel=channel,
-        recipient_rule=str(draft.recipient_rule),
+        recipient_rule=RecipientRule(draft.recipient_rule),
         text=text,
         stored_files=stored_files,
         enabled=True if enabled is None else enabled,
@@ -267,7 +267,7 @@ def save(session: Session, draft: ProcessDraft, process_id: int | None = None) -
     else:
         before = _signature(process)
     process.stage_id = valid.stage.id
-    process.action = "whatsapp_message"
+    process.action = Action.WHATSAPP_MESSAGE
     process.timing = valid.timing
     process.delay_value = valid.delay_value
     process.delay_unit = valid.delay_unit

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from enum import Enum
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, DateTime, Engine, Result, create_engine, event
+from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+E = TypeVar("E", bound=Enum)
 
 
 class Base(DeclarativeBase):
@@ -36,6 +40,17 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC)
+
+
+def enum_column(kind: type[E], length: int = 40) -> SqlEnum:
+    """A column holding a closed vocabulary: stored as its value (``"delayed"``), read back as the enum."""
+    return SqlEnum(
+        kind,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
 
 
 def rowcount_of(result: Result[Any]) -> int:

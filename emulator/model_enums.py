@@ -10,6 +10,10 @@ class Role(StrEnum):
     MANAGER = "manager"
 
 
+class Action(StrEnum):
+    WHATSAPP_MESSAGE = "whatsapp_message"
+
+
 class Timing(StrEnum):
     IMMEDIATE = "immediate"
     DELAYED = "delayed"

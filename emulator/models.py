@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from emulator.db import Base, UtcDateTime
+from emulator.db import Base, UtcDateTime, enum_column
 from emulator.model_enums import (
+    Action,
+    DelayUnit,
     MessageStatus,
     RecipientRule,
     Role,
@@ -25,7 +27,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     login: Mapped[str] = mapped_column(String(100), unique=True)
     password: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(enum_column(Role, 20))
     token: Mapped[str] = mapped_column(String(100), unique=True)
 
     @property
@@ -229,14 +231,16 @@ class BusinessProcess(Base):
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    action: Mapped[str] = mapped_column(String(40), default="whatsapp_message")
-    timing: Mapped[str] = mapped_column(String(20), default=Timing.IMMEDIATE)
+    action: Mapped[Action] = mapped_column(enum_column(Action), default=Action.WHATSAPP_MESSAGE)
+    timing: Mapped[Timing] = mapped_column(enum_column(Timing, 20), default=Timing.IMMEDIATE)
     delay_value: Mapped[int | None] = mapped_column(Integer)
-    delay_unit: Mapped[str | None] = mapped_column(String(20))
+    delay_unit: Mapped[DelayUnit | None] = mapped_column(enum_column(DelayUnit, 20))
     check_stage: Mapped[bool] = mapped_column(Boolean, default=False)
     provider: Mapped[str] = mapped_column(String(30))
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="SET NULL"))
-    recipient_rule: Mapped[str] = mapped_column(String(40), default=RecipientRule.ALL_CONTACTS_ALL_NUMBERS)
+    recipient_rule: Mapped[RecipientRule] = mapped_column(
+        enum_column(RecipientRule), default=RecipientRule.ALL_CONTACTS_ALL_NUMBERS
+    )
     text: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
@@ -273,7 +277,7 @@ class ProcessRun(Base):
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
     triggered_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(String(20), default=RunStatus.SCHEDULED)
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, 20), default=RunStatus.SCHEDULED)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
@@ -301,7 +305,7 @@ class OutgoingMessage(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(20), default=MessageStatus.PENDING)
+    status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus, 20), default=MessageStatus.PENDING)
     status_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -72,6 +72,10 @@ class ScenarioClock:
     def run_due(self) -> None:
         self._client.run_due()
 
+    def jump(self, delta: dt.timedelta) -> None:
+        """Let ``delta`` pass while nothing runs (the CRM is stopped, say)."""
+        self._mover.move_to(self._mover.now() + delta)
+
     def advance(self, delta: dt.timedelta) -> None:
         """Let ``delta`` pass, executing everything that falls due on the way, each at its moment."""
         if delta < dt.timedelta(0):

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh), checks lint, format and types (scripts/lint.sh), runs every test (unit, provider fakes, web, acceptance) on 2 workers,
-# then renders the Allure report into reports/allure-report. Extra arguments go to pytest.
+# Sets up (scripts/setup.sh), checks lint, format and types (scripts/lint.sh), runs every test (unit,
+# provider fakes, web, acceptance) on 2 workers, then the smoke and @both scenarios in remote mode
+# (scripts/test-remote.sh), then renders the Allure report into reports/allure-report.
+# Extra arguments go to pytest (and skip the remote-mode pass).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,11 @@ status=$?
 if [ "$status" = "5" ]; then
   echo "pytest collected no tests: that is a failure here, not a pass" >&2
   status=1
+fi
+
+# The same scenarios against an emulator in another process (remote mode, as a team stand runs them).
+if [ "${CRM_SKIP_REMOTE:-0}" != "1" ] && [ "$#" = "0" ]; then
+  bash scripts/test-remote.sh -q || status=1
 fi
 
 # One self-contained HTML file (allurerc.mjs: singleFile): it opens from disk, no server needed.

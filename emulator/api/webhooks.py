@@ -18,9 +18,10 @@ from emulator.models import Integration
 
 router = APIRouter(prefix="/api/webhooks", tags=["Вебхуки провайдеров"])
 
-WAZZUP_STATUSES = {"sent": "sent", "delivered": "delivered", "read": "read", "error": "error"}
-DEFAULT_STATUSES = {"sent": "sent", "delivered": "delivered", "read": "read", "failed": "error"}
-I2CRM_STATUSES = {"sent": "sent", "delivered": "delivered", "read": "read", "error": "error", "failed": "error"}
+_SENT, _DELIVERED, _READ, _ERROR = MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.ERROR
+WAZZUP_STATUSES = {"sent": _SENT, "delivered": _DELIVERED, "read": _READ, "error": _ERROR}
+DEFAULT_STATUSES = {"sent": _SENT, "delivered": _DELIVERED, "read": _READ, "failed": _ERROR}
+I2CRM_STATUSES = {"sent": _SENT, "delivered": _DELIVERED, "read": _READ, "error": _ERROR, "failed": _ERROR}
 
 
 def _secret(session: Session, provider: str) -> str | None:
@@ -37,7 +38,12 @@ async def _json(request: Request) -> tuple[bytes, Any]:
 
 
 def _update(
-    session: Session, provider: str, external_id: str, raw_status: str, mapping: dict[str, str], reason: str | None
+    session: Session,
+    provider: str,
+    external_id: str,
+    raw_status: str,
+    mapping: dict[str, MessageStatus],
+    reason: str | None,
 ) -> bool:
     ours = mapping.get(raw_status)
     message = find_message(session, provider, external_id)

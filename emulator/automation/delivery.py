@@ -102,7 +102,9 @@ def claim(session: Session, settings: Settings, message_id: int, worker: str, no
     )
 
 
-def _finish(session: Session, message: OutgoingMessage, status: str, reason: str | None, now: dt.datetime) -> None:
+def _finish(
+    session: Session, message: OutgoingMessage, status: MessageStatus, reason: str | None, now: dt.datetime
+) -> None:
     message.status = status
     message.status_reason = reason
     message.next_attempt_at = None
@@ -129,7 +131,7 @@ def apply(session: Session, attempt: Attempt, outcome: SendOutcome, parts: Parts
         if decision.next_attempt_at is None:
             reason = (
                 decision.give_up_reason
-                if decision.give_up_reason == "статус неизвестен"
+                if decision.give_up is retry_policy.GiveUp.PROVIDER_FORGETS
                 else (f"{outcome.reason} ({decision.give_up_reason})")
             )
             _finish(session, message, MessageStatus.ERROR, reason, now)

@@ -22,14 +22,14 @@ def find_message(session: Session, provider: str, external_id: str) -> OutgoingM
     return session.get(OutgoingMessage, link.message_id) if link else None
 
 
-def apply_status(session: Session, message: OutgoingMessage, status: str, reason: str | None = None) -> bool:
+def apply_status(session: Session, message: OutgoingMessage, status: MessageStatus, reason: str | None = None) -> bool:
     """Move the message forward (sent < delivered < read); an error sticks unless it was read."""
     current = message.status
     if status == MessageStatus.ERROR:
         if current in (MessageStatus.READ, MessageStatus.ERROR):
             return False
         message.status_reason = reason or "сервис сообщил об ошибке доставки"
-    elif _RANK.get(MessageStatus(status), 0) <= _RANK.get(MessageStatus(current), 0) or current == MessageStatus.ERROR:
+    elif _RANK.get(status, 0) <= _RANK.get(current, 0) or current == MessageStatus.ERROR:
         return False
     message.status = status
     message.updated_at = clock.now()

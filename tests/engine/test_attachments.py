@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.engine.world import World
+from harness.world import World
 
 PDF = b"%PDF-1.4\n" + b"x" * 3000
 JPG = b"\xff\xd8\xff\xe0" + b"y" * 5000
@@ -20,7 +20,7 @@ def test_wazzup_text_and_each_file_are_separate_requests(world: World) -> None:
     deal_id = _with_files(world, "wazzup")
     bodies = [s.json for s in world.sends("wazzup")]
     assert [("text" in b, "contentUri" in b) for b in bodies] == [(True, False), (False, True), (False, True)]
-    assert bodies[1]["contentUri"].startswith("http://crm.test/files/")
+    assert bodies[1]["contentUri"].startswith(f"{world.crm_url}/files/")
     assert len({b["crmMessageId"] for b in bodies}) == 3
     assert {m.attachments[0]["size"] for m in world.fakes.wazzup.outbox if m.attachments} == {len(PDF), len(JPG)}
     assert world.statuses(deal_id) == ["Статус: Отправлено"]
@@ -41,7 +41,7 @@ def test_i2crm_sends_files_as_a_list_of_urls(world: World) -> None:
     _with_files(world, "i2crm")
     [send] = world.sends("i2crm")
     assert send.json["text"] == "Прайс во вложении"
-    assert len(send.json["files"]) == 2 and all(url.startswith("http://crm.test/files/") for url in send.json["files"])
+    assert len(send.json["files"]) == 2 and all(url.startswith(f"{world.crm_url}/files/") for url in send.json["files"])
 
 
 def test_files_without_text_are_sent_alone(world: World) -> None:

@@ -5,25 +5,24 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from emulator.automation.scheduler import Scheduler
 from emulator.db import Database
-from emulator.settings import Settings
-from tests.engine.world import World
+from harness.world import Stand, StandOptions, World
 
 POSTGRES_ENV = "CRM_TEST_POSTGRES_URL"  # e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test (CI sets it)
 
 
-def _race(world: World, database: Database, settings: Settings) -> None:
+def _race(world: World) -> None:
     world.process("default")
     deals = [world.deal() for _ in range(6)]
     for deal_id in deals:
-        world.client.change_stage(deal_id, 5)
-    schedulers = [Scheduler(Database(database.url), settings, worker=f"w{n}") for n in range(2)]
+        world.client.change_stage(deal_id, world.stage("Воронка 2", "В работе"))
+    schedulers = [Scheduler(Database(world.database.url), world.settings, worker=f"w{n}") for n in range(2)]
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -40,18 +39,18 @@ def _race(world: World, database: Database, settings: Settings) -> None:
     for thread in threads:
         thread.join(timeout=60)
     assert not errors, errors
-    world.run_due()
+    world.clock.run_due()
     assert sorted(m.to for m in world.fakes.default.outbox) == ["79998885522"] * 6
     for deal_id in deals:
         assert world.statuses(deal_id) == ["Статус: Отправлено"]
 
 
-def test_sqlite(world: World, database: Database, settings: Settings) -> None:
-    _race(world, database, settings)
+def test_sqlite(world: World) -> None:
+    _race(world)
 
 
 @pytest.fixture
-def postgres_settings(settings: Settings) -> Iterator[Settings]:
+def postgres_url() -> str:
     """A configured PostgreSQL, or a skip that says how to configure one (a laptop may have none)."""
     url = os.environ.get(POSTGRES_ENV)
     if not url:
@@ -63,19 +62,18 @@ def postgres_settings(settings: Settings) -> Iterator[Settings]:
         engine.dispose()
     except Exception as exc:  # configured but unreachable: that is a failure, not a skip
         pytest.fail(f"{POSTGRES_ENV}={url} is not reachable: {exc}")
-    yield replace(settings, database_url=url)
+    return url
+
+
+@pytest.fixture
+def postgres_world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
+    with Stand(StandOptions(tmp_path, database_url=postgres_url)) as stand, stand.scenario() as world:
+        try:
+            yield world
+        finally:
+            world.database.drop_schema()
 
 
 @pytest.mark.xdist_group("postgres")
-def test_postgresql_skip_locked(postgres_settings: Settings) -> None:
-    from tests.engine.conftest import build_world
-
-    database = Database(postgres_settings.database_url)
-    database.drop_schema()
-    database.create_schema()
-    try:
-        with build_world(postgres_settings, database) as world:
-            _race(world, database, postgres_settings)
-    finally:
-        database.drop_schema()
-        database.engine.dispose()
+def test_postgresql_skip_locked(postgres_world: World) -> None:
+    _race(postgres_world)

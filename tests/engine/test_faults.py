@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from emulator.api.deal_schemas import DealUpdate
-from tests.engine.world import World
+from harness.world import World
 
 SENT = "Статус: Отправлено"
 UNKNOWN = "Статус: Ошибка: статус неизвестен"
@@ -33,7 +33,7 @@ def test_idempotent_providers_retry_after_10_s_and_the_client_gets_one_message(
     deal_id = _send_one(world, provider, (fault, {}))
     assert world.client.dialogs(deal_id)[0].status == "retrying"
     first = world.sends(provider)[0].time
-    world.advance(dt.timedelta(seconds=10))
+    world.clock.advance(dt.timedelta(seconds=10))
     sends = world.sends(provider)
     assert [int((s.time - first).total_seconds()) for s in sends] == [0, 10]
     assert len(world.fakes.get(provider).outbox) == 1, f"{fault}: the client must get the message exactly once"
@@ -42,14 +42,14 @@ def test_idempotent_providers_retry_after_10_s_and_the_client_gets_one_message(
 
 def test_default_retries_carry_the_same_idempotency_key(world: World) -> None:
     _send_one(world, "default", ("lost_answer", {}))
-    world.advance(dt.timedelta(seconds=10))
+    world.clock.advance(dt.timedelta(seconds=10))
     keys = [s.header("Idempotency-Key") for s in world.sends("default")]
     assert len(keys) == 2 and keys[0] == keys[1] and keys[0]
 
 
 def test_wazzup_gives_up_rather_than_resend_after_its_60_s_window(world: World) -> None:
     deal_id = _send_one(world, "wazzup", *[("lost_answer", {})] * 3)
-    world.advance(dt.timedelta(minutes=10))
+    world.clock.advance(dt.timedelta(minutes=10))
     times = [s.time for s in world.sends("wazzup")]
     assert [int((t - times[0]).total_seconds()) for t in times] == [0, 10, 40]
     assert world.statuses(deal_id) == [UNKNOWN]
@@ -58,7 +58,7 @@ def test_wazzup_gives_up_rather_than_resend_after_its_60_s_window(world: World) 
 
 def test_i2crm_lost_answer_is_unknown_and_never_resent(world: World) -> None:
     deal_id = _send_one(world, "i2crm", ("lost_answer", {}))
-    world.advance(dt.timedelta(hours=6))
+    world.clock.advance(dt.timedelta(hours=6))
     assert len(world.sends("i2crm")) == 1, "i2crm has no idempotency key: no blind retry"
     assert len(world.fakes.i2crm.outbox) == 1
     assert world.statuses(deal_id) == [UNKNOWN]
@@ -66,7 +66,7 @@ def test_i2crm_lost_answer_is_unknown_and_never_resent(world: World) -> None:
 
 def test_i2crm_connection_refused_is_retried(world: World) -> None:
     deal_id = _send_one(world, "i2crm", ("connection_refused", {}))
-    world.advance(dt.timedelta(seconds=10))
+    world.clock.advance(dt.timedelta(seconds=10))
     assert len(world.fakes.i2crm.outbox) == 1
     assert world.statuses(deal_id) == [SENT]
 
@@ -85,7 +85,7 @@ def test_retry_schedule_then_error(world: World) -> None:
     world.fakes.default.fail_always("status", status=503, body={"error": {"code": "UNAVAILABLE", "message": "x"}})
     deal_id = world.deal()
     world.enter(deal_id)
-    world.advance(dt.timedelta(hours=9))
+    world.clock.advance(dt.timedelta(hours=9))
     times = [s.time for s in world.sends("default")]
     gaps = [int((b - a).total_seconds()) for a, b in itertools.pairwise(times)]
     assert gaps == [10, 30, 60, 120, 180, 240, 600, 3600, 7200, 18000]
@@ -94,7 +94,7 @@ def test_retry_schedule_then_error(world: World) -> None:
 
 def test_rate_limit_honours_retry_after(world: World) -> None:
     _send_one(world, "default", ("rate_limit", {"retry_after": 45}))
-    world.advance(dt.timedelta(minutes=2))
+    world.clock.advance(dt.timedelta(minutes=2))
     times = [s.time for s in world.sends("default")]
     assert int((times[1] - times[0]).total_seconds()) == 45
 
@@ -113,7 +113,7 @@ def test_permanent_errors_fail_at_once(world: World, provider: str, arrange: obj
     arrange(world.fakes.get(provider))  # type: ignore[operator]
     deal_id = world.deal()
     world.enter(deal_id)
-    world.advance(dt.timedelta(hours=1))
+    world.clock.advance(dt.timedelta(hours=1))
     assert len(world.sends(provider)) == 1, "a permanent error is not retried"
     assert world.statuses(deal_id) == [f"Статус: Ошибка: {reason}"]
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from emulator.model_enums import RecipientRule
-from tests.engine.world import STAGE_PAID, World
+from harness.world import World
 
 PROVIDERS = ["i2crm", "wazzup", "default"]
 SENT = "Статус: Отправлено"
@@ -23,7 +23,7 @@ def test_immediate_process_sends_once_when_the_deal_enters_the_stage(world: Worl
     assert world.statuses(deal_id) == [SENT]
     message = world.client.dialogs(deal_id)[0]
     assert (message.process_id, message.process_version, message.status) == (process_id, 1, "sent")
-    world.advance(dt.timedelta(hours=6))
+    world.clock.advance(dt.timedelta(hours=6))
     assert len(world.fakes.get(provider).outbox) == 1, "a run must execute once"
 
 
@@ -33,10 +33,10 @@ def test_delayed_process_sends_at_the_exact_due_minute(world: World, provider: s
     deal_id = world.deal()
     world.enter(deal_id)
     runs = world.client.runs(deal_id)
-    assert len(runs) == 1 and runs[0].due_at == world.now() + dt.timedelta(days=3)
-    world.advance(dt.timedelta(days=3) - dt.timedelta(minutes=1))
+    assert len(runs) == 1 and runs[0].due_at == world.clock.now() + dt.timedelta(days=3)
+    world.clock.advance(dt.timedelta(days=3) - dt.timedelta(minutes=1))
     assert world.fakes.get(provider).outbox == [], "sent a minute early"
-    world.advance(dt.timedelta(minutes=1))
+    world.clock.advance(dt.timedelta(minutes=1))
     assert len(world.fakes.get(provider).outbox) == 1
     assert world.client.runs(deal_id) == []
 
@@ -46,8 +46,8 @@ def test_stage_check_skips_a_deal_that_left_the_stage(world: World, check: bool,
     world.process("default", timing="delayed", delay_value=10, delay_unit="minutes", check_stage=check)
     deal_id = world.deal()
     world.enter(deal_id)
-    world.enter(deal_id, STAGE_PAID)
-    world.advance(dt.timedelta(minutes=10))
+    world.enter(deal_id, "Оплата")
+    world.clock.advance(dt.timedelta(minutes=10))
     assert len(world.fakes.default.outbox) == expected
     if check:
         assert world.statuses(deal_id) == ["Статус: Не отправлено: сделка уже не на этапе «В работе» (сейчас «Оплата»)"]
@@ -57,9 +57,9 @@ def test_stage_check_sends_when_the_deal_left_and_came_back(world: World) -> Non
     world.process("default", timing="delayed", delay_value=1, delay_unit="hours", check_stage=True)
     deal_id = world.deal()
     world.enter(deal_id)
-    world.enter(deal_id, STAGE_PAID)
+    world.enter(deal_id, "Оплата")
     world.enter(deal_id)  # back: a second run is scheduled too
-    world.advance(dt.timedelta(hours=1))
+    world.clock.advance(dt.timedelta(hours=1))
     assert len(world.fakes.default.outbox) == 2, "each entry into the stage runs the process once"
 
 
@@ -106,5 +106,5 @@ def test_a_deleted_deal_cancels_its_pending_run(world: World) -> None:
     deal_id = world.deal()
     world.enter(deal_id)
     world.client.delete_deal(deal_id)
-    world.advance(dt.timedelta(minutes=5))
+    world.clock.advance(dt.timedelta(minutes=5))
     assert world.fakes.default.outbox == []

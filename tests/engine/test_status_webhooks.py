@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.world import World
+from harness.world import World
 
 
 def _sent(world: World, provider: str) -> tuple[int, str]:
@@ -55,6 +55,6 @@ def test_wazzup_webhook_with_a_wrong_crm_key_is_refused(world: World) -> None:
 
 def test_wazzup_subscription_is_made_on_connect_and_its_test_call_answered(world: World) -> None:
     world.client.connect("wazzup", "demo-wazzup-key")
-    subscription = world.fakes.wazzup.subscriptions
+    subscription = world.local_fakes.wazzup.subscriptions
     assert subscription is not None and subscription["messagesAndStatuses"] is True
-    assert world.fakes.wazzup.webhook_url == "http://crm.test/api/webhooks/wazzup"
+    assert world.fakes.wazzup.webhook_url == f"{world.crm_url}/api/webhooks/wazzup"

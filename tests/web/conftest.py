@@ -1,4 +1,4 @@
-"""Fixtures of the HTML front door's tests: an app per test for TestClient, a live server for Playwright."""
+"""Fixtures of the HTML front door's tests: an app per test for TestClient, the stand's server for Playwright."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from emulator.app import create_app
 from emulator.client import CrmClient
 from emulator.db import Database
 from emulator.settings import Settings
-from harness.emulator_server import EmulatorServer
+from harness.world import Stand, wire_webhooks
 from mocks.app import create_app as create_fakes_app
 from mocks.demo import seed_demo
 from mocks.registry import ProviderFakes
@@ -62,25 +62,26 @@ def _crm(data_dir: Path, base_url: str = "http://testserver") -> Crm:
 
 
 @pytest.fixture
-def crm(tmp_path: Path) -> Crm:
+def web_app(tmp_path: Path) -> Crm:
+    """The app over its own seeded database, for TestClient (no server, no browser)."""
     return _crm(tmp_path)
 
 
 @pytest.fixture
-def admin(crm: Crm) -> Iterator[TestClient]:
-    with crm.client(seed.ADMIN_TOKEN) as client:
+def admin(web_app: Crm) -> Iterator[TestClient]:
+    with web_app.client(seed.ADMIN_TOKEN) as client:
         yield client
 
 
 @pytest.fixture
-def manager(crm: Crm) -> Iterator[TestClient]:
-    with crm.client(seed.MANAGER_TOKEN) as client:
+def manager(web_app: Crm) -> Iterator[TestClient]:
+    with web_app.client(seed.MANAGER_TOKEN) as client:
         yield client
 
 
 @pytest.fixture
-def anonymous(crm: Crm) -> Iterator[TestClient]:
-    with crm.client() as client:
+def anonymous(web_app: Crm) -> Iterator[TestClient]:
+    with web_app.client() as client:
         yield client
 
 
@@ -94,29 +95,17 @@ def pytest_runtest_makereport(
     return report
 
 
-# -- a live server for the browser -------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def live_crm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crm]:
-    """The emulator served by uvicorn in a thread on a free port (scheduler loop off, control API on)."""
-    server = EmulatorServer(tmp_path_factory.mktemp("web-live")).start()
-    seed.reset(server.database)
-    yield Crm(server.app, server.database, server.settings)
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def base_url(live_crm: Crm) -> str:
-    """pytest-playwright's base URL: the live server above (overrides the suite's emulator fixture)."""
-    return live_crm.settings.public_base_url
+# -- the live server for the browser: the suite's stand (harness/world.py) ------------------------
 
 
 @pytest.fixture
-def demo(live_crm: Crm) -> Crm:
-    """The live server's data reset to the demo data before a browser test."""
-    seed.reset(live_crm.database)
-    return live_crm
+def demo(crm_stand: Stand) -> Crm:
+    """The stand's CRM reset to the full demo data (processes included) before a browser test."""
+    server = crm_stand.server
+    if server is None:
+        pytest.skip("the page tests need the in-process emulator")
+    seed.reset(server.database)
+    return Crm(server.app, server.database, server.settings)
 
 
 # -- the browser, signed in; the provider fakes behind the live server ----------------------------
@@ -137,13 +126,16 @@ def crm_client(demo: Crm, base_url: str) -> CrmClient:
 
 
 @pytest.fixture
-def fakes(demo: Crm, base_url: str) -> Iterator[ProviderFakes]:
-    """The provider fakes with the demo accounts, answering the live server's provider calls in this process."""
-    provider_fakes = ProviderFakes()
+def fakes(crm_stand: Stand, demo: Crm) -> Iterator[ProviderFakes]:
+    """The stand's provider fakes with the demo accounts, answering the live server's provider calls (real time:
+    the pages' live updates are what these tests watch)."""
+    provider_fakes = crm_stand.fakes
+    assert isinstance(provider_fakes, ProviderFakes)
+    provider_fakes.reset()
     seed_demo(provider_fakes)
-    provider_fakes.configure_webhooks(base_url)
+    wire_webhooks(provider_fakes, crm_stand.crm_url)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        rsps.add_passthru(base_url)
+        rsps.add_passthru(crm_stand.crm_url)
         rsps.add_passthru("http://127.0.0.1")
         mount(rsps, provider_fakes)
         yield provider_fakes

@@ -62,8 +62,8 @@ def test_a_stage_of_another_funnel_is_refused_on_the_card(admin: TestClient) -> 
     assert _stage(admin.get("/deals/9396").text) == "Новая"
 
 
-def test_the_payment_button_moves_the_deal_to_the_final_stage(crm: Crm, admin: TestClient) -> None:
-    with crm.database.session() as session:
+def test_the_payment_button_moves_the_deal_to_the_final_stage(web_app: Crm, admin: TestClient) -> None:
+    with web_app.database.session() as session:
         button = deals.buttons(session, deals.get_deal(session, 9396))[0]
     answer = admin.post(f"/deals/9396/buttons/{button.id}")
     assert answer.status_code == 303
@@ -79,8 +79,8 @@ def test_changing_the_funnel_logs_both_changes(admin: TestClient) -> None:
     assert "Смена воронки Воронка 2 на Воронка логики кнопок" in html
 
 
-def test_a_delayed_run_is_listed_and_can_be_cancelled(crm: Crm, admin: TestClient) -> None:
-    with crm.database.session() as session:
+def test_a_delayed_run_is_listed_and_can_be_cancelled(web_app: Crm, admin: TestClient) -> None:
+    with web_app.database.session() as session:
         draft = business_processes.ProcessDraft(
             stage_id=6, timing="delayed", delay_value="3", delay_unit="days", provider="i2crm", channel_id=1, text="Hi"
         )
@@ -97,8 +97,8 @@ def test_a_delayed_run_is_listed_and_can_be_cancelled(crm: Crm, admin: TestClien
     assert "Статус: Отменено: отменено пользователем Ксения Администратор" in html
 
 
-def test_user_text_is_escaped_everywhere(crm: Crm, admin: TestClient) -> None:
-    with crm.database.session() as session:
+def test_user_text_is_escaped_everywhere(web_app: Crm, admin: TestClient) -> None:
+    with web_app.database.session() as session:
         deal = deals.get_deal(session, 9396)
         deals.update_deal(session, deal, deals.DealChanges(client_name=SCRIPT, client_region=SCRIPT), None)
         stage = session.get(Stage, seed.DEMO_PROCESS_STAGE_ID)

@@ -66,12 +66,12 @@ def test_the_connect_form_of_a_messaging_service_asks_for_key_and_address(admin:
     assert "Адрес API" not in admin.get("/settings/integrations/vk/connect").text
 
 
-def test_an_empty_key_is_refused_next_to_the_field_and_nothing_is_kept(crm: Crm, admin: TestClient) -> None:
+def test_an_empty_key_is_refused_next_to_the_field_and_nothing_is_kept(web_app: Crm, admin: TestClient) -> None:
     answer = admin.post("/settings/integrations/default/connect", data={"api_key": "  "})
     assert answer.status_code == 422
     assert 'aria-invalid="true" aria-describedby="error-api_key"' in answer.text
     assert '<p class="field-error" id="error-api_key">обязательное поле</p>' in answer.text
-    with crm.database.session() as session:
+    with web_app.database.session() as session:
         assert not integrations.get_integration(session, "default").connected
 
 
@@ -102,11 +102,11 @@ def test_the_settings_of_a_service_list_channels_and_webhook(admin: TestClient) 
     assert 'aria-label="Сменить API ключ"' in html
 
 
-def test_a_refused_new_key_is_shown_and_the_old_one_kept(crm: Crm, admin: TestClient) -> None:
+def test_a_refused_new_key_is_shown_and_the_old_one_kept(web_app: Crm, admin: TestClient) -> None:
     answer = admin.post("/settings/integrations/wazzup/reconnect", data={"api_key": ""})
     assert answer.status_code == 422
     assert "обязательное поле" in answer.text
-    with crm.database.session() as session:
+    with web_app.database.session() as session:
         assert integrations.get_integration(session, "wazzup").api_key == "demo-wazzup-key"
 
 
@@ -126,9 +126,9 @@ def test_a_manager_may_not_open_settings(manager: TestClient, path: str) -> None
     assert "<h1>Недостаточно прав</h1>" in answer.text
 
 
-def test_a_manager_may_not_disconnect(crm: Crm, manager: TestClient) -> None:
+def test_a_manager_may_not_disconnect(web_app: Crm, manager: TestClient) -> None:
     assert manager.post("/settings/integrations/i2crm/disconnect").status_code == 403
-    with crm.database.session() as session:
+    with web_app.database.session() as session:
         assert integrations.get_integration(session, "i2crm").connected
 
 

@@ -42,13 +42,13 @@ def _options(html: str, select_id: str) -> list[str]:
     return re.findall(r"<option [^>]*>([^<]*)</option>", block)
 
 
-def _count(crm: Crm) -> int:
-    with crm.database.session() as session:
+def _count(web_app: Crm) -> int:
+    with web_app.database.session() as session:
         return len(business_processes.list_processes(session))
 
 
-def _wazzup_channel(crm: Crm) -> str:
-    with crm.database.session() as session:
+def _wazzup_channel(web_app: Crm) -> str:
+    with web_app.database.session() as session:
         return str(integrations.get_integration(session, "wazzup").channels[0].id)
 
 
@@ -76,11 +76,11 @@ def test_editor_fields_are_in_the_task_order(admin: TestClient) -> None:
     assert ">ОТМЕНА</a>" in html and ">СОХРАНИТЬ</button>" in html
 
 
-def test_stage_check_is_shown_only_with_a_delay(crm: Crm, admin: TestClient) -> None:
+def test_stage_check_is_shown_only_with_a_delay(web_app: Crm, admin: TestClient) -> None:
     html = admin.get("/settings/business-processes/new?stage_id=4").text
     assert '<div class="field-row check-row" id="check-stage-row" hidden>' in html
     assert '<span id="delay-fields" class="inline delay" hidden>' in html
-    with crm.database.session() as session:
+    with web_app.database.session() as session:
         draft = business_processes.ProcessDraft(
             stage_id=4,
             timing="delayed",
@@ -88,7 +88,7 @@ def test_stage_check_is_shown_only_with_a_delay(crm: Crm, admin: TestClient) -> 
             delay_unit="days",
             check_stage=True,
             provider="wazzup",
-            channel_id=_wazzup_channel(crm),
+            channel_id=_wazzup_channel(web_app),
             text="x",
         )
         process = business_processes.save(session, draft)
@@ -117,10 +117,10 @@ def test_parameters_list_the_built_ins_then_custom_fields(admin: TestClient) -> 
     assert options[11][0] == "[Ответственный#2000]"
 
 
-def test_a_refused_save_names_each_field_keeps_the_input_and_stores_nothing(crm: Crm, admin: TestClient) -> None:
+def test_a_refused_save_names_each_field_keeps_the_input_and_stores_nothing(web_app: Crm, admin: TestClient) -> None:
     upload = admin.post("/api/files", files={"file": ("photo_2023-05-01_long_name.jpg", b"jpeg", "image/jpeg")})
     file_id = str(upload.json()["id"])
-    before = _count(crm)
+    before = _count(web_app)
     form = {
         "stage_id": "4",
         "action": "whatsapp_message",
@@ -153,17 +153,17 @@ def test_a_refused_save_names_each_field_keeps_the_input_and_stores_nothing(crm:
     assert 'aria-label="Удалить файл photo_2023-05-01_long_name.jpg">X</button>' in html
     assert '<div class="field-row check-row" id="check-stage-row">' in html
     assert '<p class="field-error" id="error-delay_value">укажите целое число</p>' in html
-    assert _count(crm) == before
+    assert _count(web_app) == before
 
 
-def test_a_valid_save_redirects_to_the_list_and_reopens_as_saved(crm: Crm, admin: TestClient) -> None:
-    form = dict(VALID, channel_id=_wazzup_channel(crm), text="Строка 1\r\nСтрока 2 <script>alert(1)</script>")
+def test_a_valid_save_redirects_to_the_list_and_reopens_as_saved(web_app: Crm, admin: TestClient) -> None:
+    form = dict(VALID, channel_id=_wazzup_channel(web_app), text="Строка 1\r\nСтрока 2 <script>alert(1)</script>")
     answer = admin.post("/settings/business-processes/new", data=form)
     assert answer.status_code == 303
     found = re.fullmatch(r"/settings/business-processes\?funnel_id=2&saved=(\d+)", answer.headers["location"])
     assert found
     process_id = int(found.group(1))
-    with crm.database.session() as session:
+    with web_app.database.session() as session:
         assert business_processes.get_process(session, process_id).text == (
             "Строка 1\nСтрока 2 <script>alert(1)</script>"
         )
@@ -176,10 +176,10 @@ def test_a_valid_save_redirects_to_the_list_and_reopens_as_saved(crm: Crm, admin
     assert "Строка 2 &lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in editor
 
 
-def test_a_service_no_longer_available_stays_chosen_and_marked(crm: Crm, admin: TestClient) -> None:
-    with crm.database.session() as session:
+def test_a_service_no_longer_available_stays_chosen_and_marked(web_app: Crm, admin: TestClient) -> None:
+    with web_app.database.session() as session:
         draft = business_processes.ProcessDraft(
-            stage_id=4, provider="wazzup", channel_id=_wazzup_channel(crm), text="x"
+            stage_id=4, provider="wazzup", channel_id=_wazzup_channel(web_app), text="x"
         )
         process = business_processes.save(session, draft)
         integrations.disconnect(session, "wazzup")
@@ -190,7 +190,7 @@ def test_a_service_no_longer_available_stays_chosen_and_marked(crm: Crm, admin: 
     assert "Выберите сервис: сервис Wazzup недоступен: интеграция отключена" in answer.text
 
 
-def test_list_shows_stages_of_the_chosen_funnel_and_deletes(crm: Crm, admin: TestClient) -> None:
+def test_list_shows_stages_of_the_chosen_funnel_and_deletes(web_app: Crm, admin: TestClient) -> None:
     html = admin.get("/settings/business-processes?funnel_id=2").text
     assert re.findall(r'<h2 id="stage-\d+">([^<]+)</h2>', html) == ["Новая", "В работе", "Оплата"]
     assert 'aria-label="Добавить бизнес-процесс на этап «Новая»"' in html
@@ -200,12 +200,12 @@ def test_list_shows_stages_of_the_chosen_funnel_and_deletes(crm: Crm, admin: Tes
     answer = admin.post(f"/settings/business-processes/{process_id.group(1)}/delete")
     assert answer.status_code == 303
     assert f"Бизнес-процесс №{process_id.group(1)} удалён" in admin.get(answer.headers["location"]).text
-    assert _count(crm) == 0
+    assert _count(web_app) == 0
 
 
-def test_a_manager_may_not_open_or_save_business_processes(crm: Crm, manager: TestClient) -> None:
+def test_a_manager_may_not_open_or_save_business_processes(web_app: Crm, manager: TestClient) -> None:
     assert manager.get("/settings/business-processes").status_code == 403
     assert manager.get("/settings/business-processes/new").status_code == 403
-    before = _count(crm)
+    before = _count(web_app)
     assert manager.post("/settings/business-processes/new", data=VALID).status_code == 403
-    assert _count(crm) == before
+    assert _count(web_app) == before

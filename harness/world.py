@@ -1,0 +1,244 @@
+"""The one way to build a scenario world: the CRM, the provider fakes, the frozen clock, webhook wiring.
+
+Used by the acceptance fixtures (``conftest.py``), the engine tests (``tests/engine``) and the
+benchmarks (``bench/``). Two levels:
+
+- a :class:`Stand` lives for a whole test session: the CRM (served here in a thread over its own
+  database, or one started elsewhere: ``crm_url``) and the three provider fakes (in-process, or the
+  standalone ``python -m mocks`` server at ``fakes_url``);
+- a :class:`World` is one scenario on a stand (``with stand.scenario() as world``): the CRM's demo
+  data fresh, the fakes fresh with the demo accounts and mounted in-process behind ``responses``, the
+  clock frozen at :data:`harness.clock.SCENARIO_START`, webhooks pointed at the CRM.
+
+Seed rows are reached by name (``world.stage("Воронка 2", "В работе")``), never by numeric id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import responses
+from freezegun import freeze_time
+
+from emulator.api.deal_schemas import ContactIn, DealCreate, PhoneIn
+from emulator.api.process_schemas import ProcessIn
+from emulator.automation.scheduler import Scheduler
+from emulator.client import CrmClient, Exchange
+from emulator.db import Database
+from emulator.seed import ADMIN_TOKEN, DEMO_WAZZUP_WEBHOOK_SECRET
+from emulator.settings import Settings
+from harness.clock import REAL_TIME_MODULES, SCENARIO_START, FreezegunMover, RemoteMover, ScenarioClock
+from harness.emulator_server import EmulatorServer
+from mocks.demo import DEMO_DEFAULT_KEY, seed_demo
+from mocks.interface import FakeProviders
+from mocks.journal import JournalEntry
+from mocks.registry import ProviderFakes
+from mocks.remote import RemoteProviderFakes
+from mocks.responses_mount import mount
+
+DEMO_FUNNEL = "Воронка 2"
+CLIENT_PHONE = "+7(999)888-55-22"
+DEMO_CHANNELS = {"i2crm": "79370000002", "wazzup": "79370000001", "default": "79370000003"}
+SEND_PATHS = {"default": "/messages", "wazzup": "/message", "i2crm": "/target/feedback"}
+
+
+@dataclass(frozen=True)
+class StandOptions:
+    """Where the CRM and the fakes of a session come from."""
+
+    data_dir: Path
+    database_url: str | None = None  # the in-process CRM's database (default: SQLite under data_dir)
+    crm_url: str | None = None  # an emulator started elsewhere, with its control API on
+    fakes_url: str | None = None  # the standalone fakes that emulator talks to (required with crm_url)
+
+
+class Stand:
+    """The CRM and the provider fakes of one test session."""
+
+    def __init__(self, options: StandOptions) -> None:
+        self.options = options
+        self.server: EmulatorServer | None = None
+        self.fakes: FakeProviders
+        if options.crm_url:
+            if not options.fakes_url:
+                raise RuntimeError("an emulator elsewhere (--base-url) needs its fakes too (--fakes-url)")
+            self.crm_url = options.crm_url.rstrip("/")
+            self.fakes = RemoteProviderFakes(options.fakes_url)
+        else:
+            self.server = EmulatorServer(options.data_dir, options.database_url)
+            self.crm_url = self.server.base_url
+            self.fakes = ProviderFakes()
+
+    @property
+    def in_process(self) -> bool:
+        return self.server is not None
+
+    def start(self) -> Stand:
+        if self.server is not None:
+            self.server.start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+    def __enter__(self) -> Stand:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def client(self, token: str = ADMIN_TOKEN, on_exchange: Callable[[Exchange], None] | None = None) -> CrmClient:
+        return CrmClient(self.crm_url, token, on_exchange=on_exchange)
+
+    @contextmanager
+    def scenario(
+        self, *, with_processes: bool = False, on_exchange: Callable[[Exchange], None] | None = None
+    ) -> Iterator[World]:
+        """One scenario: fresh data and fakes, the clock frozen at SCENARIO_START."""
+        client = self.client(on_exchange=on_exchange)
+        if not self.in_process:
+            client.set_clock(SCENARIO_START)
+            self._prepare(client, with_processes)
+            yield World(self, client, ScenarioClock(RemoteMover(client), client))
+            return
+        freezer = freeze_time(SCENARIO_START, real_asyncio=True, ignore=REAL_TIME_MODULES)
+        factory = freezer.start()
+        try:
+            with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+                rsps.add_passthru(self.crm_url)
+                assert isinstance(self.fakes, ProviderFakes)
+                mount(rsps, self.fakes)
+                self._prepare(client, with_processes)
+                yield World(self, client, ScenarioClock(FreezegunMover(factory), client))
+        finally:
+            freezer.stop()
+
+    def _prepare(self, client: CrmClient, with_processes: bool) -> None:
+        self.fakes.reset()
+        seed_demo(self.fakes)
+        wire_webhooks(self.fakes, self.crm_url)
+        client.reset(with_processes=with_processes)
+
+
+def wire_webhooks(fakes: FakeProviders, crm_url: str) -> None:
+    """Where each provider posts its status webhooks, as its account would be configured."""
+    fakes.configure_webhooks(crm_url)
+    fakes.wazzup.webhook_url = f"{crm_url}/api/webhooks/wazzup"
+    fakes.wazzup.webhook_secret = DEMO_WAZZUP_WEBHOOK_SECRET
+
+
+@dataclass
+class World:
+    """One scenario: the CRM as the administrator's REST client, the fakes, the scenario clock."""
+
+    stand: Stand
+    client: CrmClient
+    clock: ScenarioClock
+    _funnels: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def fakes(self) -> FakeProviders:
+        return self.stand.fakes
+
+    @property
+    def crm_url(self) -> str:
+        return self.stand.crm_url
+
+    # -- the in-process CRM's insides (engine tests and benchmarks only) -------------------------
+
+    @property
+    def server(self) -> EmulatorServer:
+        if self.stand.server is None:
+            raise RuntimeError("the CRM runs elsewhere: its database and scheduler are out of reach")
+        return self.stand.server
+
+    @property
+    def local_fakes(self) -> ProviderFakes:
+        """The in-process fakes themselves (their provider-specific state, beyond the common interface)."""
+        if not isinstance(self.stand.fakes, ProviderFakes):
+            raise RuntimeError("the fakes run elsewhere: only their common interface is in reach")
+        return self.stand.fakes
+
+    @property
+    def database(self) -> Database:
+        return self.server.database
+
+    @property
+    def settings(self) -> Settings:
+        return self.server.settings
+
+    @property
+    def scheduler(self) -> Scheduler:
+        scheduler: Scheduler = self.server.app.state.scheduler
+        return scheduler
+
+    # -- named lookups of the demo data ----------------------------------------------------------
+
+    def funnel(self, name: str) -> int:
+        return next(f.id for f in self.client.funnels() if f.name == name)
+
+    def stage(self, funnel: str, stage: str) -> int:
+        if not self._funnels:
+            for item in self.client.funnels():
+                self._funnels[item.name] = {s.name: s.id for s in item.stages}
+        try:
+            return self._funnels[funnel][stage]
+        except KeyError:
+            raise KeyError(f"нет этапа «{stage}» в воронке «{funnel}»") from None
+
+    def channel(self, provider: str, phone_digits: str) -> int:
+        """The CRM's id of a provider channel, by its number as digits (``79370000003``)."""
+        channels = self.client.integration(provider).channels
+        try:
+            return next(c.id for c in channels if c.phone == phone_digits)
+        except StopIteration:
+            raise KeyError(f"у {provider} нет канала {phone_digits}: {[c.phone for c in channels]}") from None
+
+    # -- arranging through the REST API (engine tests and benchmarks; scenarios use the driver) ----
+
+    def process(self, provider: str, stage: str = "В работе", funnel: str = DEMO_FUNNEL, **fields: Any) -> int:
+        """A business process on ``stage`` through ``provider``'s demo channel; fields as ``ProcessIn``."""
+        if provider == "default" and not self.client.integration("default").connected:
+            self.client.connect("default", DEMO_DEFAULT_KEY)
+            self.fakes.default.webhook_secret = self.client.integration("default").webhook_secret
+        body = ProcessIn(
+            stage_id=self.stage(funnel, stage),
+            provider=provider,
+            channel_id=self.channel(provider, DEMO_CHANNELS[provider]),
+            **{"text": "Здравствуйте!", **fields},
+        )
+        return self.client.create_process(body).id
+
+    def deal(self, *contacts: tuple[bool, tuple[str, ...]], stage: str = "Новая", funnel: str = DEMO_FUNNEL) -> int:
+        """A deal whose contacts are (primary?, phones); by default one primary contact +7(999)888-55-22."""
+        people = contacts or ((True, (CLIENT_PHONE,)),)
+        body = DealCreate(
+            funnel_id=self.funnel(funnel),
+            stage_id=self.stage(funnel, stage),
+            client_name="Иван Клиентов",
+            contacts=[
+                ContactIn(name=f"Контакт {n}", is_primary=primary, phones=[PhoneIn(value=p) for p in phones])
+                for n, (primary, phones) in enumerate(people)
+            ],
+        )
+        return self.client.create_deal(body).id
+
+    def enter(self, deal_id: int, stage: str = "В работе", funnel: str = DEMO_FUNNEL) -> None:
+        """The deal enters ``stage``; what falls due now is executed."""
+        self.client.change_stage(deal_id, self.stage(funnel, stage))
+        self.clock.run_due()
+
+    def statuses(self, deal_id: int) -> list[str]:
+        """Bodies of the business-process entries of the deal's log, oldest first."""
+        entries = [e for e in self.client.timeline(deal_id) if e.kind == "bp_message"]
+        return [e.body for e in reversed(entries)]
+
+    def sends(self, provider: str) -> list[JournalEntry]:
+        """The fake's journal entries of message sends, oldest first."""
+        fake = self.fakes.get(provider)
+        return [e for e in fake.journal if e.method == "POST" and e.path == SEND_PATHS[provider]]
