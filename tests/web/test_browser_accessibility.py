@@ -49,7 +49,7 @@ def sent(crm_client: CrmClient, fakes: ProviderFakes) -> None:
 
 
 @pytest.fixture
-def narrow_page(browser: Browser, demo: Crm, base_url: str) -> Iterator[Page]:
+def narrow_page(browser: Browser, admin_page: Page, base_url: str) -> Iterator[Page]:
     context = browser.new_context(viewport=NARROW)
     page = context.new_page()
     LoginPage(page, base_url).open().sign_in("admin", "admin")
@@ -65,9 +65,13 @@ def test_the_sign_in_page_has_no_serious_violation(page: Page, demo: Crm, base_u
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_page_has_a_serious_violation(admin_page: Page, base_url: str, sent: None, path: str) -> None:
+def test_each_page_has_no_serious_violation_and_fits_a_390_px_phone(
+    admin_page: Page, narrow_page: Page, base_url: str, sent: None, path: str
+) -> None:
     admin_page.goto(base_url + path)
     assert _blocking_violations(admin_page) == []
+    narrow_page.goto(base_url + path)
+    _fits(narrow_page)
 
 
 def test_open_hints_dialogs_and_refused_forms_have_no_serious_violation(admin_page: Page, base_url: str) -> None:
@@ -99,12 +103,6 @@ def _fits(page: Page) -> None:
     expect(logout).to_be_in_viewport()
     box = logout.bounding_box()
     assert box is not None and box["x"] + box["width"] <= NARROW["width"]
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_fits_a_390_px_phone(narrow_page: Page, base_url: str, sent: None, path: str) -> None:
-    narrow_page.goto(base_url + path)
-    _fits(narrow_page)
 
 
 def test_the_fakes_page_fits_a_390_px_phone(browser: Browser, fakes_server: FakesServer) -> None:
