@@ -19,7 +19,7 @@ def _runs(api: TestClient, deal_id: int) -> int:
 
 def test_demo_deal_reproduces_the_screenshot(api: TestClient) -> None:
     deal = api.get("/api/deals/9396").json()
-    assert (deal["funnel"]["name"], deal["stage"]["name"]) == ("Воронка 2", "В работе")
+    assert (deal["funnel"]["name"], deal["stage"]["name"]) == ("Воронка 2", "Новая")
     assert deal["client_region_label"] == "Не выбрано"
     assert deal["responsible"]["name"] == "Ксения Администратор"
     assert [(c["label"], [p["value"] for p in c["phones"]]) for c in deal["contacts"]] == [

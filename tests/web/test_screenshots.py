@@ -41,8 +41,16 @@ def _page(browser: Browser, base_url: str, width: int) -> Page:
     return page
 
 
+TITLES = {
+    "deal": "Карточка сделки 9396 после отправки",
+    "editor": "Редактор: «Сразу», файл photo_2023-0...",
+    "editor-delayed": "Редактор: «С задержкой» 3 дни, проверка этапа «Нет»",
+    "fakes": "Страница фейков провайдеров",
+}
+
+
 def _shoot(entry: ReportEntry, page: Page, what: str, width: int) -> None:
-    entry.attach_png(f"{what}, {width} px", page.screenshot(full_page=True), f"{what.replace(' ', '-')}-{width}")
+    entry.attach_png(f"{TITLES[what]}, {width} px", page.screenshot(full_page=True), f"{what}-{width}")
 
 
 def test_the_journey_photographed(
@@ -67,7 +75,7 @@ def test_the_journey_photographed(
         editor.field("Задержка").fill("3")
         editor.field("Единица задержки").select_option(label="дни")
         assert editor.value_of("Проверить, находится ли сделка на выбранном этапе") == "Нет"
-        _shoot(entry, page, "editor delayed", width)
+        _shoot(entry, page, "editor-delayed", width)
 
         page.goto(fakes_server.base_url)
         expect(page.get_by_test_id("outbox-count")).to_have_text("2")
