@@ -185,3 +185,29 @@ def test_timeline_items_without_a_message_name_nothing(admin_page: Page, base_ur
     items = _card(admin_page, base_url).timeline()
     assert items[-1] == TimelineItem("Лид создан вручную", "", "Ксения Администратор", items[-1].when)
     assert all(item.service is None and item.number is None for item in items)
+
+
+def test_a_change_waits_while_the_stage_list_is_open(admin_page: Page, base_url: str, crm_client: CrmClient) -> None:
+    """The card does not swap the stage list away under the user's pointer; it updates once the list closes."""
+    _card(admin_page, base_url)
+    admin_page.get_by_role("button", name="Этап: Новая").click()
+    menu = admin_page.get_by_role("menu", name="Выберите этап")
+    expect(menu).to_be_visible()
+    admin_page.evaluate(_AWAIT_NEXT_EVENT, "crm:live-deferred")
+    ApiDriver(crm_client).add_task(9396, "Перезвонить", dt.datetime.now(dt.UTC) + dt.timedelta(hours=2))
+    assert admin_page.evaluate("() => window.__nextLiveEvent"), "the card never saw the change"
+    expect(menu).to_be_visible()
+    tasks = admin_page.get_by_role("region", name="Задачи").get_by_test_id("task")
+    expect(tasks).to_have_count(1)
+    menu.press("Escape")
+    expect(tasks).to_have_count(2)
+
+
+# window.__nextLiveEvent: a promise of the next event of that name on the document (false after 10 s, so a
+# card that never sees the change fails the test instead of hanging it).
+_AWAIT_NEXT_EVENT = """name => {
+  window.__nextLiveEvent = new Promise(resolve => {
+    document.addEventListener(name, () => resolve(true), {once: true});
+    setTimeout(() => resolve(false), 10000);
+  });
+}"""

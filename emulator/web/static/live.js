@@ -2,7 +2,8 @@
 
    <div data-live-url="/deals/1/live" data-live-version="v1"> ... <div data-live-part="deal-summary"> ...
    The server answers 304 while nothing changed, else <template data-live-part="..."> per part and
-   <template data-live-version="v2">. window.crmLive(root, onSwap) starts it; onSwap runs after each swap. */
+   <template data-live-version="v2">. window.crmLive(root, onSwap) starts it; onSwap runs after each swap.
+   The document gets "crm:live-swapped" after a swap and "crm:live-deferred" when a change waits for the user. */
 "use strict";
 
 window.crmLive = function crmLive(root, onSwap) {
@@ -32,7 +33,21 @@ window.crmLive = function crmLive(root, onSwap) {
     setTimeout(poll, interval);
   }
 
+  // Not while the user is in the middle of something there: an open stage list or parameter list, an open
+  // confirmation (its form would be swapped away), a field being typed in. The next tick tries again.
+  function busy() {
+    if (document.querySelector("dialog[open]")) return true;
+    if (root.querySelector('[aria-haspopup][aria-expanded="true"]')) return true;
+    const active = document.activeElement;
+    return active !== null && root.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName) &&
+      active.closest("[data-live-part]") !== null;
+  }
+
   function swap(html) {
+    if (busy()) {
+      document.dispatchEvent(new CustomEvent("crm:live-deferred"));
+      return;
+    }
     const doc = new DOMParser().parseFromString("<body>" + html + "</body>", "text/html");
     const stamp = doc.querySelector("template[data-live-version]");
     if (!stamp) return;
@@ -43,6 +58,7 @@ window.crmLive = function crmLive(root, onSwap) {
     version = stamp.dataset.liveVersion;
     root.dataset.liveVersion = version;
     if (onSwap) onSwap();
+    document.dispatchEvent(new CustomEvent("crm:live-swapped"));
   }
 
   setTimeout(poll, interval);
