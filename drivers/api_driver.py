@@ -226,6 +226,9 @@ class ApiDriver:
     def refresh_channels(self, service: str) -> None:
         self.client.sync_channels(names.provider_key(service))
 
+    def rotate_webhook_secret(self, service: str) -> None:
+        self.client.rotate_webhook_secret(names.provider_key(service))
+
     # -- business processes --------------------------------------------------------------------
 
     def available_services(self) -> list[str]:

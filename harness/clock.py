@@ -66,6 +66,10 @@ class ScenarioClock:
         self._mover = mover
         self._client = client
 
+    @property
+    def mover(self) -> TimeMover:
+        return self._mover
+
     def now(self) -> dt.datetime:
         return self._mover.now().astimezone(MOSCOW)
 

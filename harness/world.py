@@ -119,7 +119,11 @@ class Stand:
                 assert isinstance(self.fakes, ProviderFakes)
                 mount(rsps, self.fakes, elapse=lambda seconds: _tick(factory, seconds))
                 self._prepare(client, with_processes)
-                yield World(self, client, ScenarioClock(FreezegunMover(factory), client))
+                world = World(self, client, ScenarioClock(FreezegunMover(factory), client), rsps.add_passthru)
+                try:
+                    yield world
+                finally:
+                    world.stop_other_crms()
                 audit_journals(self.fakes)
         finally:
             freezer.stop()
@@ -168,7 +172,30 @@ class World:
     stand: Stand
     client: CrmClient
     clock: ScenarioClock
+    pass_through: Callable[[str], Any] | None = None  # lets another local server past the in-process mount
     _funnels: dict[str, dict[str, int]] = field(default_factory=dict)
+    _other_crms: list[EmulatorServer] = field(default_factory=list)
+
+    # -- another CRM on the same provider accounts (two databases, one Default account) ----------
+
+    def other_crm(self) -> World:
+        """A second CRM with its own fresh database, talking to the same fakes (in-process only)."""
+        if not self.stand.in_process or self.pass_through is None:
+            raise RuntimeError("a second CRM needs the in-process fakes")
+        data_dir = self.stand.options.data_dir / f"other-{len(self._other_crms)}"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = EmulatorServer(data_dir)
+        self.pass_through(server.base_url)
+        server.start()
+        self._other_crms.append(server)
+        client = CrmClient(server.base_url, ADMIN_TOKEN)
+        client.reset(with_processes=False)
+        return World(self.stand, client, ScenarioClock(self.clock.mover, client), self.pass_through)
+
+    def stop_other_crms(self) -> None:
+        for server in self._other_crms:
+            server.stop()
+        self._other_crms.clear()
 
     @property
     def fakes(self) -> FakeProviders:

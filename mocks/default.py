@@ -121,6 +121,7 @@ PROFILE = FakeProfile(
     key_rejected=CannedAnswer(401, problem(401, "INVALID_API_KEY", "missing or unknown API key").json),
     error_in_ok=None,
     accepted_without_id=CannedAnswer(202, {"status": "queued"}),
+    signature_count=lambda delivery: len(delivery.headers.get("webhook-signature", "").split()),
     delivery_error=lambda reason: {"code": "DELIVERY_FAILED", "message": reason},
 )
 

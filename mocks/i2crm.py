@@ -70,6 +70,7 @@ PROFILE = FakeProfile(
     key_rejected=CannedAnswer(200, {"error": WRONG_KEY, "data": {"status": 404}}),
     error_in_ok=lambda text: CannedAnswer(200, {"error": text, "data": {"status": 400}}),
     accepted_without_id=CannedAnswer(200, {"error": False, "data": {"external_ids": [], "queued": False}}),
+    signature_count=lambda delivery: 0,
     delivery_error=lambda reason: {"code": "not_delivered", "message": reason},
 )
 

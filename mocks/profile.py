@@ -48,7 +48,8 @@ class FakeProfile:
     an answer (for support), when it gives one; ``status_words``: the provider's words for the CRM's
     statuses (sent, delivered, read, error); ``key_rejected``: how it refuses the CRM's credentials on a
     send; ``error_in_ok``: a 2xx answer that carries an error (None when the provider has no such thing);
-    ``accepted_without_id``: a 2xx answer that names no message id.
+    ``accepted_without_id``: a 2xx answer that names no message id; ``signature_count``: how many
+    signatures a webhook delivery carries (several during a secret rotation).
     """
 
     provider: str
@@ -63,6 +64,7 @@ class FakeProfile:
     key_rejected: CannedAnswer
     error_in_ok: Callable[[str], CannedAnswer] | None
     accepted_without_id: CannedAnswer
+    signature_count: Callable[[Any], int]
     delivery_error: Callable[[str], dict[str, str]]
 
     def sends(self, journal: Any) -> list[JournalEntry]:

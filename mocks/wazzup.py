@@ -97,6 +97,7 @@ PROFILE = FakeProfile(
     key_rejected=CannedAnswer(401, {"status": 401, "error": "UNAUTHORIZED", "description": "Invalid API key"}),
     error_in_ok=None,
     accepted_without_id=CannedAnswer(201, {"chatId": "79998885522"}),
+    signature_count=lambda delivery: 0,
     delivery_error=lambda reason: {"error": "UNKNOWN_ERROR", "description": reason},
 )
 

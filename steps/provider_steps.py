@@ -6,8 +6,9 @@ from typing import Any
 
 from pytest_bdd import given, when
 
+from harness.world import World
 from steps.phrases import phrase
-from steps.provider_terms import digits, fake_of, fault_kind, on_send
+from steps.provider_terms import digits, fake_of, fault_kind, key_of, on_send
 
 
 @given(phrase("у сервиса «{service}» канал «{phone}» переходит в состояние «{state}»"))
@@ -116,3 +117,17 @@ def queued_sends(providers: Any, service: str) -> None:
     fake = fake_of(providers, service)
     assert hasattr(fake, "queue_sends"), f"сервис {service} не ставит отправки в очередь"
     fake.queue_sends = True
+
+
+@given(
+    phrase("вторая CRM со своей базой данных отправила через тот же аккаунт «{service}» сообщение клиенту «{phone}»")
+)
+def other_crm_sends(world: World, service: str, phone: str) -> None:
+    """Ещё одна CRM с пустой базой (её номера запусков и сообщений те же, что у первой) и тот же ключ сервиса."""
+    other = world.other_crm()
+    provider = key_of(service)
+    other.process(provider, text="Из второй CRM")
+    deal_id = other.deal((True, (phone,)))
+    other.client.change_stage(deal_id, other.stage("Воронка 2", "В работе"))
+    other.client.run_due()
+    assert other.statuses(deal_id) == ["Статус: Отправлено"], f"вторая CRM: {other.statuses(deal_id)}"

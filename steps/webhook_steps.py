@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pytest_bdd import given, then, when
@@ -99,6 +100,31 @@ def report_lost(providers: Any, ctx: ScenarioContext, service: str, status: str,
 def replay(providers: Any, ctx: ScenarioContext, service: str) -> None:
     """Точная копия последнего уведомления, байт в байт: та же подпись, тот же идентификатор."""
     ctx.webhook_answers.append(fake_of(providers, service).replay_last_webhook())
+
+
+@given(phrase("администратор сменил секрет вебхука сервиса «{service}»"))
+@when(phrase("администратор меняет секрет вебхука сервиса «{service}»"))
+def rotate_secret(crm_api: Any, service: str) -> None:
+    """CRM делает новый секрет и регистрирует его у сервиса; прежний действует ещё сутки."""
+    crm_api.rotate_webhook_secret(service)
+
+
+@then(phrase("последнее уведомление сервиса «{service}» подписано ключами: {count:d}"))
+def signed_by(providers: Any, service: str, count: int) -> None:
+    fake = fake_of(providers, service)
+    deliveries = fake.webhook_deliveries
+    assert deliveries, f"{service} не присылал уведомлений"
+    found = fake.profile.signature_count(deliveries[-1])
+    assert found == count, f"ожидалось подписей {count}, в уведомлении {found}"
+
+
+@then("CRM ответила, что это уведомление уже обработано")
+def answered_replayed(providers: Any, ctx: ScenarioContext) -> None:
+    """200, и в ответе CRM: ничего не изменено, такое уведомление уже было."""
+    assert ctx.webhook_answers and ctx.webhook_answers[-1] == 200, f"ответы CRM: {ctx.webhook_answers}"
+    last = fake_of(providers, "Default").webhook_deliveries[-1]
+    answer = json.loads(last.response_text)
+    assert answer.get("replayed") is True and answer.get("updated") == 0, f"CRM ответила {answer}"
 
 
 @then("CRM приняла уведомления о статусе")
