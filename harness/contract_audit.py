@@ -15,9 +15,8 @@ from typing import Any
 from mocks.contract import Problem, contract
 from mocks.interface import FakeProviders
 from mocks.journal import JournalEntry
+from mocks.registry import FAKE_CLASSES
 from mocks.wire import FakeRequest
-
-WEBHOOK_NAMES = {"wazzup": "messagesAndStatuses", "default": "event", "i2crm": "status"}
 
 
 def entry_problems(entry: JournalEntry) -> list[Problem]:
@@ -55,7 +54,7 @@ def violations(fakes: FakeProviders) -> list[str]:
                 continue
             body = delivery.body.encode("utf-8")
             for problem in contract(fake.name).webhook_problems(
-                WEBHOOK_NAMES[fake.name], delivery.headers, body, delivery.method.lower()
+                FAKE_CLASSES[fake.name].contract_webhook, delivery.headers, body, delivery.method.lower()
             ):
                 found.append(f"{fake.name} webhook {delivery.method}: {problem.field}: {problem.message}")
     return found

@@ -135,6 +135,7 @@ class DefaultFake(ProviderFake):
     status_vocabulary = frozenset({"sent", "delivered", "read", "failed"})
     default_rate_limit = RateLimit(requests=20, per_seconds=1.0)
     profile = PROFILE
+    contract_webhook = "event"
 
     def _reset_provider_state(self) -> None:
         self._keys: dict[str, _Remembered] = {}

@@ -83,6 +83,7 @@ class I2crmFake(ProviderFake):
     channel_states = frozenset({"active", "inactive"})
     status_vocabulary = frozenset({"sent", "delivered", "read", "error"})
     profile = PROFILE
+    contract_webhook = "status"
 
     def _reset_provider_state(self) -> None:
         self._next_id = 1

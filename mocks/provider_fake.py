@@ -65,6 +65,7 @@ class ProviderFake(ABC):
     channel_states: ClassVar[frozenset[str]]
     status_vocabulary: ClassVar[frozenset[str]]
     profile: ClassVar[FakeProfile]
+    contract_webhook: ClassVar[str]  # the contract's ``webhooks`` entry its deliveries follow
     default_rate_limit: ClassVar[RateLimit | None] = None
 
     def __init__(self, base_url: str | None = None) -> None:

@@ -111,6 +111,7 @@ class WazzupFake(ProviderFake):
     status_vocabulary = frozenset({"sent", "delivered", "read", "error", "edited"})
     default_rate_limit = RateLimit(requests=500, per_seconds=5.0)
     profile = PROFILE
+    contract_webhook = "messagesAndStatuses"
 
     def _reset_provider_state(self) -> None:
         self._crm_message_ids: dict[str, datetime] = {}
