@@ -106,7 +106,7 @@ def replay(providers: Any, ctx: ScenarioContext, service: str) -> None:
 @when(phrase("администратор меняет секрет вебхука сервиса «{service}»"))
 def rotate_secret(crm_api: Any, service: str) -> None:
     """CRM делает новый секрет и регистрирует его у сервиса; прежний действует ещё сутки."""
-    crm_api.rotate_webhook_secret(service)
+    crm_api.renew_webhook_signing_key(service)
 
 
 @then(phrase("последнее уведомление сервиса «{service}» подписано ключами: {count:d}"))
