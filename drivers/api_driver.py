@@ -247,6 +247,9 @@ class ApiDriver:
     def refresh_channels(self, service: str) -> None:
         self.client.sync_channels(names.provider_key(service))
 
+    def renew_webhook_signing_key(self, service: str) -> None:
+        self.client.rotate_webhook_secret(names.provider_key(service))
+
     # -- business processes --------------------------------------------------------------------
 
     def available_services(self) -> list[str]:

@@ -213,7 +213,8 @@ def render_outbox_page(fakes: ProviderFakes, chosen: OutboxFilter | None = None)
 <style>{_STYLE}</style></head>
 <body>
 <header class="topbar"><strong>CRM</strong><span>Фейки провайдеров Wazzup, I2CRM и Default</span>
-<a href="/docs">Документация API фейков</a></header>
+<nav aria-label="Документация провайдеров">Документация API: <a href="/wazzup/docs">Wazzup</a>
+· <a href="/i2crm/docs">I2CRM</a> · <a href="/default/docs">Default</a></nav></header>
 <main>
 <h1>Исходящие сообщения</h1>
 <p class="muted">Всё, что CRM «отправила» через фейки провайдеров. Список обновляется сам.</p>

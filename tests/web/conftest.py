@@ -133,11 +133,11 @@ def fakes(crm_stand: Stand, demo: Crm) -> Iterator[ProviderFakes]:
     assert isinstance(provider_fakes, ProviderFakes)
     provider_fakes.reset()
     seed_demo(provider_fakes)
-    wire_webhooks(provider_fakes, crm_stand.crm_url)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add_passthru(crm_stand.crm_url)
         rsps.add_passthru("http://127.0.0.1")
         mount(rsps, provider_fakes)
+        wire_webhooks(provider_fakes, CrmClient(crm_stand.crm_url, seed.ADMIN_TOKEN))
         yield provider_fakes
 
 
