@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import requests
 from playwright.sync_api import Page, expect
 
@@ -14,7 +16,7 @@ WAZZUP_KEY = {"Authorization": "Bearer demo-wazzup-key"}
 def _send_default(server: FakesServer, to: str, text: str) -> None:
     channel = server.fakes.default.channel("79370000003")
     body = {"channel_id": channel.id, "to": to, "text": text}
-    headers = {**DEFAULT_KEY, "Idempotency-Key": f"test-{to}-{text}"}
+    headers = {**DEFAULT_KEY, "Idempotency-Key": str(uuid.uuid4())}
     answer = requests.post(f"{server.base_url}/default/v1/messages", json=body, headers=headers, timeout=10)
     assert answer.status_code in (200, 201, 202), answer.text
 
