@@ -18,8 +18,9 @@ const junitTwin = (testResult) =>
 
 export default defineConfig({
   name: "CRM: отправка в WhatsApp из бизнес-процессов (Default)",
-  output: "./reports/allure-report",
-  historyPath: "./reports/allure-history.jsonl",
+  // ALLURE_OUTPUT / ALLURE_HISTORY move them elsewhere (tests/web/test_report_from_disk.py renders a scratch report).
+  output: process.env.ALLURE_OUTPUT ?? "./reports/allure-report",
+  historyPath: process.env.ALLURE_HISTORY ?? "./reports/allure-history.jsonl",
   plugins: {
     awesome: {
       options: {
