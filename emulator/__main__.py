@@ -78,6 +78,9 @@ def main() -> None:
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     database = Database(settings.database_url)
+    if not args.keep_data:
+        # Fresh demo data on a fresh schema: a data file left by an older version of the kit starts cleanly.
+        database.drop_schema()
     database.create_schema()
     if not args.keep_data:
         seed.reset(database)
