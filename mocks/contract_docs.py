@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from mocks.contract import Contract
+if TYPE_CHECKING:
+    from mocks.contract import Contract
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -17,19 +17,21 @@ from abc import ABC, abstractmethod
 from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 
 from mocks.channel import FakeChannel, phone_digits
 from mocks.clock import utc_now
-from mocks.contract import Contract, Problem, contract
 from mocks.faults import Fault, FaultPlan
 from mocks.journal import Journal, JournalEntry
 from mocks.outbox import Attachment, OutboxMessage
 from mocks.profile import FakeProfile
 from mocks.webhook_delivery import WebhookDelivery, deliver
 from mocks.wire import FakeRequest, FakeResponse, Outcome
+
+if TYPE_CHECKING:
+    from mocks.contract import Contract, Problem
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class ProviderFake(ABC):
 
     @property
     def contract(self) -> Contract:
+        from mocks.contract import contract  # openapi-core costs ~0.7 s to import: only when first used
+
         return contract(self.name)
 
     def _init_state(self) -> None:
