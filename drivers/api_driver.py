@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from functools import cached_property
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property, wraps
+from typing import ParamSpec, TypeVar
 
 from drivers import names, process_mapping
 from drivers.protocol import (
+    AccessDenied,
     AccessResult,
     ChannelView,
     ConnectResult,
@@ -18,16 +21,22 @@ from drivers.protocol import (
     Editor,
     FieldErrorView,
     IntegrationView,
+    OpenedLink,
     ProcessSpec,
     ProcessView,
     SaveResult,
     ScheduledRunView,
+    SettingsSnapshot,
     TimelineItem,
     UiOnly,
 )
-from emulator import phones
 from emulator.api.deal_schemas import ContactIn, DealCreate, DealUpdate, FunnelOut, PhoneIn, TaskIn
+from emulator.api.integration_schemas import IntegrationOut
 from emulator.client import ApiError, CrmClient
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_DEAL_HEADING = re.compile(r"<h1[^>]*>\s*(\d+)\s*</h1>")  # the deal card's heading: its number
 
 _PAGES = {
     "настройки": "/api/integrations",
@@ -41,6 +50,26 @@ def _errors(exc: ApiError) -> list[FieldErrorView]:
     if exc.errors:
         return [FieldErrorView(e.get("label", e.get("field", "")), e.get("message", "")) for e in exc.errors]
     return [FieldErrorView("", exc.detail)]
+
+
+def _refusals(method: Callable[P, R]) -> Callable[P, R]:
+    """An answer 403 becomes :class:`AccessDenied` with the CRM's own words."""
+
+    @wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except ApiError as exc:
+            if exc.status == 403:
+                raise AccessDenied(exc.detail) from exc
+            raise
+
+    return wrapper
+
+
+def _number(label: str) -> str:
+    """ "+7(937)000-00-03 (Продажи)" -> "+7(937)000-00-03": the channel as the CRM lists it, without its name."""
+    return label.split(" (", 1)[0].strip()
 
 
 def _contact_in(spec: ContactSpec) -> ContactIn:
@@ -136,6 +165,7 @@ class ApiDriver:
     def add_task(self, deal_id: int, title: str, due_at: dt.datetime) -> None:
         self.client.add_task(deal_id, TaskIn(title=title, due_at=due_at))
 
+    @_refusals
     def move_deal_to_stage(self, deal_id: int, stage: str) -> None:
         deal = self.client.deal(deal_id)
         self.client.change_stage(deal_id, self._stage_id(deal.funnel.name, stage))
@@ -190,66 +220,96 @@ class ApiDriver:
     def scheduled_runs(self, deal_id: int) -> list[ScheduledRunView]:
         return [ScheduledRunView(r.id, r.stage.name, r.due_relative, r.due_at) for r in self.client.runs(deal_id)]
 
+    @_refusals
     def cancel_scheduled_run(self, deal_id: int, run_id: int) -> None:
         self.client.cancel_run(run_id)
 
     # -- integrations --------------------------------------------------------------------------
 
-    def _integration_view(self, provider: str) -> IntegrationView:
-        item = self.client.integration(provider)
+    @staticmethod
+    def _integration_view(item: IntegrationOut) -> IntegrationView:
+        """What the REST API reports; the cards' buttons are the page's, which this driver does not see."""
         return IntegrationView(
             title=item.title,
             connected=item.connected,
-            actions=["НАСТРОИТЬ", "ОТКЛЮЧИТЬ"] if item.connected else ["ПОДКЛЮЧИТЬ"],
-            channels=[ChannelView(phones.display(c.phone), c.state, c.active) for c in item.channels],
+            actions=None,
+            channels=[ChannelView(_number(c.display), c.state, c.active) for c in item.channels],
             webhook_secret=item.webhook_secret,
         )
 
+    def _provider(self, service: str) -> str:
+        """The provider key of a service or card, as the CRM itself names them (editor label or card title)."""
+        wanted = service.strip().lower()
+        for item in self.client.integrations():
+            if wanted in (item.title.lower(), item.provider):
+                return item.provider
+        return names.provider_key(service)
+
+    @_refusals
     def integration_cards(self) -> list[IntegrationView]:
-        return [self._integration_view(i.provider) for i in self.client.integrations()]
+        return [self._integration_view(i) for i in self.client.integrations()]
 
+    @_refusals
     def integration(self, service: str) -> IntegrationView:
-        return self._integration_view(names.provider_key(service))
+        return self._integration_view(self.client.integration(self._provider(service)))
 
+    @_refusals
     def connect_integration(self, service: str, api_key: str) -> ConnectResult:
         try:
-            self.client.connect(names.provider_key(service), api_key)
+            self.client.connect(self._provider(service), api_key)
         except ApiError as exc:
             if exc.status != 422:
                 raise
             return ConnectResult(False, "; ".join(e.message for e in _errors(exc)))
         return ConnectResult(True, None)
 
+    @_refusals
     def disconnect_integration(self, service: str) -> None:
-        self.client.disconnect(names.provider_key(service))
+        self.client.disconnect(self._provider(service))
 
+    @_refusals
     def refresh_channels(self, service: str) -> None:
-        self.client.sync_channels(names.provider_key(service))
+        self.client.sync_channels(self._provider(service))
 
     # -- business processes --------------------------------------------------------------------
 
+    @_refusals
     def available_services(self) -> list[str]:
         return [s.label for s in self.client.editor_options().services]
 
+    @_refusals
     def available_channels(self, service: str) -> list[str]:
-        key = names.provider_key(service)
         for item in self.client.editor_options().services:
-            if item.provider == key:
+            if item.label.lower() == service.strip().lower():
                 return [c.display for c in item.channels]
         return []
 
-    def _channel_id(self, service: str | None, channel: str | None) -> int | str | None:
-        if not channel or not service:
+    def _service_key(self, service: str | None) -> str | None:
+        """The API value of the chosen service; a name the CRM does not know goes as typed, for it to refuse."""
+        if service is None:
+            return None
+        for item in self.client.editor_options().services:
+            if item.label == service:
+                return item.provider
+        for integration in self.client.integrations():  # a messaging service that is not available now
+            if integration.messaging and service.strip().lower() in (integration.title.lower(), integration.provider):
+                return integration.provider
+        return service
+
+    def _channel_id(self, provider: str | None, channel: str | None) -> int | str | None:
+        """The id of the chosen channel among the integration's channels (also inactive ones, to be refused)."""
+        if not channel or not provider:
             return channel
         try:
-            integration = self.client.integration(names.provider_key(service))
-        except (KeyError, ApiError):
+            integration = self.client.integration(provider)
+        except ApiError:
             return channel
         for item in integration.channels:
-            if channel in (item.display, phones.display(item.phone)):
+            if channel in (item.display, _number(item.display)):
                 return item.id
         return channel
 
+    @_refusals
     def save_business_process(self, spec: ProcessSpec, process_id: int | None = None) -> SaveResult:
         file_ids = []
         for item in spec.files:
@@ -261,8 +321,14 @@ class ApiDriver:
                 return SaveResult(None, _errors(exc))
         if process_id is not None:  # an edit keeps what is attached and adds the new files
             file_ids = [f.id for f in self.client.process(process_id).files] + file_ids
+        provider = self._service_key(spec.service)
         body = process_mapping.process_in(
-            spec, self._stage_id(spec.funnel, spec.stage), self._channel_id(spec.service, spec.channel), file_ids
+            spec,
+            self.client.editor_options(),
+            self._stage_id(spec.funnel, spec.stage),
+            provider,
+            self._channel_id(provider, spec.channel),
+            file_ids,
         )
         try:
             saved = (
@@ -282,6 +348,7 @@ class ApiDriver:
     def business_processes(self, funnel: str, stage: str) -> list[ProcessView]:
         return [process_mapping.view(p) for p in self.client.processes(self._stage_id(funnel, stage))]
 
+    @_refusals
     def delete_business_process(self, process_id: int) -> None:
         self.client.delete_process(process_id)
 
@@ -308,3 +375,25 @@ class ApiDriver:
                 return AccessResult(False, exc.detail)
             raise
         return AccessResult(True, "")
+
+    # -- beyond the common protocol: links, and what an administrator has configured --------------
+
+    def open_link(self, url: str) -> OpenedLink:
+        """GET the absolute ``url`` as this user (bearer token); a deal page gives its deal's number."""
+        answer = self.client.session.get(
+            url, headers={"Authorization": f"Bearer {self.client.token}"}, timeout=self.client.timeout
+        )
+        found = _DEAL_HEADING.search(answer.text) if answer.ok else None
+        return OpenedLink(answer.status_code, int(found.group(1)) if found else None)
+
+    def settings_snapshot(self) -> SettingsSnapshot:
+        integrations = tuple(
+            (i.title, i.connected, tuple((c.display, c.state) for c in i.channels)) for i in self.client.integrations()
+        )
+        processes = tuple(
+            sorted(
+                (p.id, p.version, p.stage_name, p.provider, p.channel.display if p.channel else "", p.text)
+                for p in self.client.processes()
+            )
+        )
+        return SettingsSnapshot(integrations, processes)
