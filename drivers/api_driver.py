@@ -32,6 +32,7 @@ from drivers.protocol import (
 )
 from emulator.api.deal_schemas import ContactIn, DealCreate, DealUpdate, FunnelOut, PhoneIn, TaskIn
 from emulator.api.integration_schemas import IntegrationOut
+from emulator.api.process_schemas import EditorOptions
 from emulator.client import ApiError, CrmClient
 
 P = ParamSpec("P")
@@ -84,6 +85,7 @@ def _contact_in(spec: ContactSpec) -> ContactIn:
 class ApiDriver:
     def __init__(self, client: CrmClient) -> None:
         self.client = client
+        self._seen_options: EditorOptions | None = None
 
     # -- names -> ids --------------------------------------------------------------------------
 
@@ -237,10 +239,32 @@ class ApiDriver:
             webhook_secret=item.webhook_secret,
         )
 
+    def _readable(self, read: Callable[[], R]) -> R | None:
+        """What the CRM lets this user read; None when it refuses (a manager still attempts the write itself)."""
+        try:
+            return read()
+        except ApiError as exc:
+            if exc.status != 403:
+                raise
+            return None
+
+    def _options(self) -> EditorOptions | None:
+        """The editor's options as the CRM reports them; the last ones seen when this user may not read them."""
+        options = self._readable(self.client.editor_options)
+        if options is not None:
+            self._seen_options = options
+        return options
+
+    def _option_lists(self) -> EditorOptions:
+        options = self._options() or self._seen_options
+        if options is None:
+            raise AccessDenied("параметры редактора недоступны этому пользователю, и раньше их никто не читал")
+        return options
+
     def _provider(self, service: str) -> str:
         """The provider key of a service or card, as the CRM itself names them (editor label or card title)."""
         wanted = service.strip().lower()
-        for item in self.client.integrations():
+        for item in self._readable(self.client.integrations) or []:
             if wanted in (item.title.lower(), item.provider):
                 return item.provider
         return names.provider_key(service)
@@ -288,10 +312,11 @@ class ApiDriver:
         """The API value of the chosen service; a name the CRM does not know goes as typed, for it to refuse."""
         if service is None:
             return None
-        for item in self.client.editor_options().services:
+        options = self._options()
+        for item in options.services if options else []:
             if item.label == service:
                 return item.provider
-        for integration in self.client.integrations():  # a messaging service that is not available now
+        for integration in self._readable(self.client.integrations) or []:  # a messaging service not available now
             if integration.messaging and service.strip().lower() in (integration.title.lower(), integration.provider):
                 return integration.provider
         return service
@@ -302,7 +327,9 @@ class ApiDriver:
             return channel
         try:
             integration = self.client.integration(provider)
-        except ApiError:
+        except ApiError as exc:
+            if exc.status == 403:  # a manager's attempt: the CRM must refuse the write itself
+                return channel
             return channel
         for item in integration.channels:
             if channel in (item.display, _number(item.display)):
@@ -320,11 +347,12 @@ class ApiDriver:
                     raise
                 return SaveResult(None, _errors(exc))
         if process_id is not None:  # an edit keeps what is attached and adds the new files
-            file_ids = [f.id for f in self.client.process(process_id).files] + file_ids
+            saved_process = self._readable(lambda: self.client.process(process_id))
+            file_ids = [f.id for f in saved_process.files] + file_ids if saved_process else file_ids
         provider = self._service_key(spec.service)
         body = process_mapping.process_in(
             spec,
-            self.client.editor_options(),
+            self._option_lists(),
             self._stage_id(spec.funnel, spec.stage),
             provider,
             self._channel_id(provider, spec.channel),
@@ -397,3 +425,20 @@ class ApiDriver:
             )
         )
         return SettingsSnapshot(integrations, processes)
+
+    def everything_shown(self, deal_id: int | None = None) -> list[tuple[str, str]]:
+        """(where, raw text) of every answer this user can read about the settings (and the deal): REST and pages."""
+        paths = ["/api/integrations", "/api/business-processes", "/api/business-processes/editor-options"]
+        paths += [f"/api/integrations/{i.provider}" for i in self._readable(self.client.integrations) or []]
+        pages = ["/settings/integrations/messengers", "/settings/business-processes"]
+        pages += [f"/settings/integrations/{provider}" for provider in ("i2crm", "wazzup", "default")]
+        pages += [f"/settings/business-processes/{p.id}/edit" for p in self._readable(self.client.processes) or []]
+        if deal_id is not None:
+            paths += [f"/api/deals/{deal_id}{tail}" for tail in ("", "/timeline", "/dialogs", "/runs")]
+            pages.append(f"/deals/{deal_id}")
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        shown = []
+        for path in paths + pages:
+            answer = self.client.session.get(self.client.base_url + path, headers=headers, timeout=self.client.timeout)
+            shown.append((f"{path} → {answer.status_code}", answer.text))
+        return shown

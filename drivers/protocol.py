@@ -190,6 +190,13 @@ class SettingsReader(Protocol):
     def settings_snapshot(self) -> SettingsSnapshot: ...
 
 
+@runtime_checkable
+class ShownEverywhere(Protocol):
+    """Every answer a user can read about the settings and a deal, as raw text (to look for secrets)."""
+
+    def everything_shown(self, deal_id: int | None = None) -> list[tuple[str, str]]: ...
+
+
 class Editor(Protocol):
     """The open editor "Настройки бизнес-процесса" (browser only)."""
 

@@ -17,4 +17,5 @@ STEP_MODULES: tuple[str, ...] = (
     "steps.webhook_steps",
     "steps.editor_steps",
     "steps.access_steps",
+    "steps.crm_process_steps",
 )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pytest_bdd import given, then, when
 
-from drivers.protocol import CrmDriver, ProcessSpec, SaveResult
+from drivers.protocol import CrmDriver, ProcessSpec, ProcessView, SaveResult
 from steps import process_fields, text_macros
 from steps import vocabulary as words
 from steps.channel_labels import number_of
@@ -202,10 +202,7 @@ def process_count(crm: CrmDriver, stage: str, funnel: str, count: int) -> None:
     assert len(found) == count, f"на этапе «{stage}» ожидалось {count} бизнес-процесс(ов), есть {len(found)}"
 
 
-@then("при повторном открытии бизнес-процесс показывает:")
-def reopened_shows(crm: CrmDriver, crm_api: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]) -> None:
-    """Два столбца «поле | значение»; канал сравнивается по номеру; «—» — пустое поле."""
-    view = crm.business_process(ctx.process)
+def _shows(view: ProcessView, crm_api: CrmDriver, datatable: list[list[str]]) -> None:
     problems = []
     for label, expected in table_fields(datatable):
         attribute = process_fields.ATTRIBUTES[label]
@@ -222,6 +219,22 @@ def reopened_shows(crm: CrmDriver, crm_api: CrmDriver, ctx: ScenarioContext, dat
         if actual != wanted:
             problems.append(f"«{label}»: ожидалось {wanted!r}, показано {actual!r}")
     assert not problems, "бизнес-процесс показывает не то, что сохранено:\n" + "\n".join(problems)
+
+
+@then("при повторном открытии бизнес-процесс показывает:")
+def reopened_shows(crm: CrmDriver, crm_api: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]) -> None:
+    """Два столбца «поле | значение»; канал сравнивается по номеру; «—» — пустое поле."""
+    _shows(crm.business_process(ctx.process), crm_api, datatable)
+
+
+@then(phrase("бизнес-процесс этапа «{stage}» воронки «{funnel}» показывает:"))
+def stage_process_shows(
+    crm: CrmDriver, crm_api: CrmDriver, stage: str, funnel: str, datatable: list[list[str]]
+) -> None:
+    """Единственный процесс этапа, открытый в редакторе."""
+    found = crm.business_processes(funnel, stage)
+    assert len(found) == 1, f"на этапе «{stage}» ожидался один бизнес-процесс, есть {len(found)}"
+    _shows(crm.business_process(found[0].id), crm_api, datatable)
 
 
 @then(phrase("сохранение отклонено с ошибкой «{message:A}»"))

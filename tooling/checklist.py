@@ -17,7 +17,8 @@ OUTPUT = ROOT / "docs" / "CHECKLIST.md"
 COMMAND = "python -m tooling.checklist"
 AREA_TAGS = (
     "integrations", "availability", "channels", "editor", "triggers", "timing", "recipients",
-    "parameters", "attachments", "sending", "timeline", "regression", "access", "smoke",
+    "parameters", "attachments", "sending", "timeline", "regression", "access", "default_contract",
+    "migration", "side_by_side", "concurrency", "smoke",
 )  # fmt: skip
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 

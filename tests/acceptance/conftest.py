@@ -1,0 +1,35 @@
+"""Fixtures only the acceptance scenarios use, and scenarios kept visible while a known defect is open."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.crm_operations import CrmOperations
+from harness.world import World
+
+# Tag -> the open defect (owner and what fails): the scenario runs, is reported as an expected failure,
+# and shows up as XPASS once the owner's fix lands, so the tag can be removed.
+KNOWN_DEFECTS = {
+    "defect_webhook_secret_exposed": (
+        "emulator/api/integration_schemas.py (issues 8/9, providers): IntegrationOut.webhook_secret puts the "
+        "webhook secret into every REST answer about an integration"
+    ),
+    "defect_wazzup_resend_after_restart": (
+        "emulator/automation/delivery.py + emulator/providers/wazzup.py (issue 8, providers): a Wazzup part "
+        "left half-sent by a crash is sent again after the restart outside the 60 s crmMessageId window: "
+        "the client gets the message twice"
+    ),
+}
+
+
+@pytest.fixture
+def crm_process(world: World) -> CrmOperations:
+    """The in-process CRM as a running program: restart, crash mid-send, its own background scheduler."""
+    return CrmOperations(world)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for tag, defect in KNOWN_DEFECTS.items():
+            if item.get_closest_marker(tag):
+                item.add_marker(pytest.mark.xfail(reason=f"known defect: {defect}", strict=False))
