@@ -18,4 +18,5 @@ STEP_MODULES: tuple[str, ...] = (
     "steps.editor_steps",
     "steps.access_steps",
     "steps.crm_process_steps",
+    "steps.provider_pace_steps",
 )

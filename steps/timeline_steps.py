@@ -93,7 +93,7 @@ def log_dated(crm: CrmDriver, ctx: ScenarioContext, when: str) -> None:
 def log_author(crm: CrmDriver, ctx: ScenarioContext, title: str, author: str) -> None:
     """Ровно одна запись с таким заголовком, и её автор — названный пользователь."""
     authors = [i.author for i in crm.timeline(ctx.deal) if i.title == title]
-    assert authors == [_author(author)], f"у записи «{title}» ожидался автор «{author}», в ленте записи с авторами {authors}"
+    assert authors == [_author(author)], f"у записи «{title}» ожидался автор «{author}», в ленте авторы {authors}"
 
 
 def _dialog_row(item: DialogItem) -> dict[str, str]:

@@ -28,8 +28,15 @@ def crm_process(world: World) -> CrmOperations:
     return CrmOperations(world)
 
 
+# Tag -> the browser of a user elsewhere (Playwright's context options).
+USER_PLACES = {"user_in_vladivostok": {"timezone_id": "Asia/Vladivostok", "locale": "ru-RU"}}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        for tag, context in USER_PLACES.items():
+            if item.get_closest_marker(tag):
+                item.add_marker(pytest.mark.browser_context_args(**context))
         for tag, defect in KNOWN_DEFECTS.items():
             if item.get_closest_marker(tag):
                 item.add_marker(pytest.mark.xfail(reason=f"known defect: {defect}", strict=False))
