@@ -9,6 +9,7 @@ use the control APIs for time and providers instead.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--fakes-url", default=None, help="standalone provider fakes (python -m mocks) for --base-url")
     group.addoption(
         "--crm-database-url", default=None, help="database of the in-process emulator (default: SQLite per worker)"
+    )
+    group.addoption(
+        "--browser-ws-endpoint",
+        default=None,
+        help="a Playwright browser server (`playwright run-server`) to connect to instead of launching Chromium here",
     )
 
 
@@ -124,6 +130,23 @@ def driver_kind(request: pytest.FixtureRequest) -> str:
     if hasattr(request, "param"):
         return str(request.param)
     return "ui" if request.node.get_closest_marker("ui") else "api"
+
+
+@pytest.fixture(scope="session")
+def connect_options(request: pytest.FixtureRequest) -> dict[str, Any] | None:
+    """pytest-playwright connects to a browser server when this is set (--browser-ws-endpoint).
+
+    The server launches the browser with the options of the ``x-playwright-launch-options`` header
+    (Playwright's own names). A server on a machine with its own browser needs none; one started here
+    on the system Chromium needs ``--unsafe`` to accept its path and flags (scripts/remote-browser.sh).
+    """
+    endpoint = request.config.getoption("--browser-ws-endpoint")
+    if not endpoint:
+        return None
+    launch: dict[str, Any] = {"headless": not request.config.getoption("--headed")}
+    if SYSTEM_CHROMIUM.exists():
+        launch |= {"executablePath": str(SYSTEM_CHROMIUM), "args": CHROMIUM_FLAGS}
+    return {"endpoint": endpoint, "timeout": 30_000, "headers": {"x-playwright-launch-options": json.dumps(launch)}}
 
 
 @pytest.fixture(scope="session")

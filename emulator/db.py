@@ -13,7 +13,6 @@ from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-
 E = TypeVar("E", bound=Enum)
 
 
