@@ -6,11 +6,11 @@ and the example row (``parameters``); a scenario with @both has one result per d
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tooling import allure_results
 from tooling.feature_model import Feature, Scenario
 
 PASSED, FAILED, BROKEN, SKIPPED = "passed", "failed", "broken", "skipped"
@@ -54,12 +54,12 @@ class CheckResult:
 
 
 def read(directory: Path) -> list[CaseResult]:
+    """The last result of every test case of the run in ``directory`` (read by :mod:`tooling.allure_results`)."""
     results = []
-    for path in sorted(directory.glob("*-result.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        file, _, name = str(data.get("fullName", "")).partition(":")
-        parameters = tuple(sorted((p["name"], p["value"]) for p in data.get("parameters", [])))
-        results.append(CaseResult(Path(file).name, name, parameters, str(data.get("status", "unknown"))))
+    for result in allure_results.read([directory]):
+        file, _, name = result.full_name.partition(":")
+        parameters = tuple(sorted(result.parameters.items()))
+        results.append(CaseResult(Path(file).name, name, parameters, result.status))
     return results
 
 

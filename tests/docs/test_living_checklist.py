@@ -19,6 +19,7 @@ def _result(directory: Path, n: int, service: str, status: str) -> None:
         "status": status,
         "fullName": f"features/12_regression.feature:{name}",
         "parameters": [{"name": "сервис", "value": service}],
+        "historyId": f"history-{service}",
     }
     (directory / f"{n}-result.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
