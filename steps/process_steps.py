@@ -100,6 +100,7 @@ def one_line_spec(
 
 
 @given(phrase("на этапе «{stage}» бизнес-процесс «{service}» отправляет «{text:A}»"))
+@when(phrase("на этапе «{stage}» бизнес-процесс «{service}» отправляет «{text:A}»"))
 def process_now(crm_api: CrmDriver, ctx: ScenarioContext, stage: str, service: str, text: str) -> None:
     """«Сразу», единственный активный канал сервиса, «На все контакты и номера»; воронка — сделки сценария."""
     _save_or_fail(crm_api, ctx, one_line_spec(crm_api, _funnel_of(crm_api, ctx), stage, service, text))
