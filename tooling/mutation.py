@@ -35,7 +35,8 @@ from tooling.feature_model import ROOT
 
 CATALOGUE = ROOT / "mutations"
 PYTEST_OPTIONS = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-o", "addopts=", "-W", "ignore"]
-_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (?P<test>.+?)(?: - .*)?$", re.MULTILINE)
+_ESCAPED = re.compile(r"\\u([0-9a-fA-F]{4})")
 CAUGHT, SURVIVED, ERROR = "caught", "survived", "error"
 
 
@@ -64,7 +65,7 @@ def parse(path: Path) -> Mutation:
     head, _, diff = text.partition("\n\n")
     fields = dict(line.split(":", 1) for line in head.splitlines() if ":" in line)
     fields = {k.strip().lower(): v.strip() for k, v in fields.items()}
-    if "mutation" not in fields or "select" not in fields or "diff --git" not in diff and "--- " not in diff:
+    if "mutation" not in fields or "select" not in fields or "--- " not in diff:
         raise ValueError(f"{path.name}: a header «Mutation:», «Select:», a blank line and a diff are required")
     return Mutation(path, fields["mutation"], shlex.split(fields["select"]), diff)
 
@@ -92,7 +93,10 @@ def _pytest(tree: Path, select: list[str]) -> subprocess.CompletedProcess[str]:
 
 def _first_failure(output: str) -> str:
     found = _FAILED.search(output)
-    return found.group(1).split("::")[-1] if found else "(no test id in the output)"
+    if not found:
+        return "(no test id in the output)"
+    test = found.group("test").split("::")[-1]
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), test)
 
 
 def run_one(mutation: Mutation, pristine: Path) -> Outcome:
@@ -119,7 +123,9 @@ def run_one(mutation: Mutation, pristine: Path) -> Outcome:
 def baseline(mutations: list[Mutation], pristine: Path) -> dict[str, str]:
     """Selections that fail without any mutation (they would 'catch' everything): selection -> why."""
     broken: dict[str, str] = {}
-    for select in dict.fromkeys(shlex.join(m.select) for m in mutations):
+    selections = list(dict.fromkeys(shlex.join(m.select) for m in mutations))
+    print(f"baseline: {len(selections)} selections, unmutated", flush=True)
+    for select in selections:
         result = _pytest(pristine, shlex.split(select))
         if result.returncode != 0:
             broken[select] = f"unmutated: exit {result.returncode}, {_first_failure(result.stdout)}"
@@ -143,13 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = []
         for n, mutation in enumerate(mutations, 1):
             select = shlex.join(mutation.select)
-            if select in broken:
-                outcome = Outcome(mutation, ERROR, broken[select], 0.0)
-            else:
-                outcome = run_one(mutation, pristine)
+            known = broken.get(select)
+            outcome = Outcome(mutation, ERROR, known, 0.0) if known else run_one(mutation, pristine)
             outcomes.append(outcome)
-            print(f"[{n}/{len(mutations)}] {outcome.verdict:8} {mutation.name}: {outcome.detail} ({outcome.seconds:.0f} s)")
-            sys.stdout.flush()
+            detail = f"{outcome.detail} ({outcome.seconds:.0f} s)"
+            print(f"[{n}/{len(mutations)}] {outcome.verdict:8} {mutation.name}: {detail}", flush=True)
     killed = sum(o.verdict == CAUGHT for o in outcomes)
     print(f"\nkilled {killed}/{len(outcomes)} in {time.monotonic() - started:.0f} s")
     for outcome in outcomes:
