@@ -295,6 +295,9 @@ class ApiDriver:
     def refresh_channels(self, service: str) -> None:
         self.client.sync_channels(self._provider(service))
 
+    def renew_webhook_signing_key(self, service: str) -> None:
+        self.client.rotate_webhook_secret(names.provider_key(service))
+
     # -- business processes --------------------------------------------------------------------
 
     @_refusals

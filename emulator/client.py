@@ -182,6 +182,9 @@ class CrmClient:
     def sync_channels(self, provider: str) -> IntegrationOut:
         return self._as(IntegrationOut, self._call("POST", f"/api/integrations/{provider}/channels/sync"))
 
+    def rotate_webhook_secret(self, provider: str) -> IntegrationOut:
+        return self._as(IntegrationOut, self._call("POST", f"/api/integrations/{provider}/webhook-secret/rotate"))
+
     # -- business processes and files ----------------------------------------------------------
 
     def editor_options(self) -> EditorOptions:

@@ -7,7 +7,7 @@ business-process editor only while it is connected and has at least one active c
 
 from __future__ import annotations
 
-import secrets
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,12 +18,13 @@ from emulator.errors import NotFound, ValidationFailed
 from emulator.integration_catalogue import CARDS_BY_PROVIDER
 from emulator.models import Channel, Integration
 from emulator.providers.base import AuthRejected, ChannelInfo, Credentials, ProviderError
-from emulator.providers.registry import adapter_for
+from emulator.providers.registry import adapter_for, new_webhook_secret
 from emulator.settings import Settings
 from emulator.vocabulary import MESSAGING_PROVIDERS
 
 API_KEY_LABEL = "API ключ"
 BASE_URL_LABEL = "Адрес API"
+PREVIOUS_SECRET_GRACE = dt.timedelta(hours=24)  # deliveries signed before a rotation still verify
 
 
 def list_integrations(session: Session) -> list[Integration]:
@@ -38,6 +39,7 @@ def get_integration(session: Session, provider: str) -> Integration:
 
 
 def webhook_url(settings: Settings, provider: str) -> str:
+    """The CRM's route for the provider's webhooks (a provider may need its secret appended)."""
     return f"{settings.public_base_url}/api/webhooks/{provider}"
 
 
@@ -45,9 +47,14 @@ def credentials(settings: Settings, integration: Integration) -> Credentials:
     return Credentials(
         api_key=integration.api_key or "",
         base_url=(integration.base_url or settings.provider_base_url(integration.provider)).rstrip("/"),
-        webhook_url=webhook_url(settings, integration.provider),
-        webhook_secret=integration.webhook_secret,
     )
+
+
+def _register_webhook(settings: Settings, integration: Integration, account: Credentials) -> None:
+    """Tell the provider where to post (where it has an API for that), with the integration's secret."""
+    adapter = adapter_for(integration.provider, settings)
+    secret = integration.webhook_secret
+    adapter.register_webhook(account, adapter.webhook_url(webhook_url(settings, integration.provider), secret), secret)
 
 
 def _apply_channels(session: Session, integration: Integration, infos: list[ChannelInfo]) -> None:
@@ -89,23 +96,17 @@ def connect(
     if url is not None and not url.startswith(("http://", "https://")):
         raise ValidationFailed.one("base_url", BASE_URL_LABEL, "адрес должен начинаться с http:// или https://")
     if provider in MESSAGING_PROVIDERS:
-        candidate = Credentials(
-            api_key=key,
-            base_url=(url or settings.provider_base_url(provider)).rstrip("/"),
-            webhook_url=webhook_url(settings, provider),
-            webhook_secret=integration.webhook_secret,
-        )
-        adapter = adapter_for(provider, settings)
+        candidate = Credentials(api_key=key, base_url=(url or settings.provider_base_url(provider)).rstrip("/"))
+        if integration.webhook_secret is None:
+            integration.webhook_secret = new_webhook_secret(provider)
         try:
-            infos = adapter.fetch_channels(candidate)
-            adapter.subscribe_webhooks(candidate)
+            infos = adapter_for(provider, settings).fetch_channels(candidate)
+            _register_webhook(settings, integration, candidate)
         except AuthRejected as exc:
             raise ValidationFailed.one("api_key", API_KEY_LABEL, exc.reason) from exc
         except ProviderError as exc:
             raise ValidationFailed.one("api_key", API_KEY_LABEL, f"не удалось проверить ключ: {exc.reason}") from exc
         _apply_channels(session, integration, infos)
-        if integration.webhook_secret is None:
-            integration.webhook_secret = secrets.token_hex(16)
     integration.api_key = key
     integration.base_url = url
     integration.connected = True
@@ -129,11 +130,33 @@ def sync_channels(session: Session, settings: Settings, provider: str) -> Integr
         raise ValidationFailed.one("provider", "Интеграция", f"у «{CARDS_BY_PROVIDER[provider].title}» нет каналов")
     if not integration.connected:
         raise ValidationFailed.one("provider", "Интеграция", "интеграция не подключена")
+    account = credentials(settings, integration)
     try:
-        infos = adapter_for(provider, settings).fetch_channels(credentials(settings, integration))
+        infos = adapter_for(provider, settings).fetch_channels(account)
+        _register_webhook(settings, integration, account)  # the provider may have lost the subscription
     except ProviderError as exc:
         raise ValidationFailed.one("channels", "Каналы", f"не удалось обновить каналы: {exc.reason}") from exc
     _apply_channels(session, integration, infos)
+    return integration
+
+
+def rotate_webhook_secret(session: Session, settings: Settings, provider: str) -> Integration:
+    """A new webhook secret, registered with the provider; the previous one is honoured for a day."""
+    integration = get_integration(session, provider)
+    if not integration.connected or provider not in MESSAGING_PROVIDERS:
+        raise ValidationFailed.one("provider", "Интеграция", "интеграция не подключена")
+    fresh = new_webhook_secret(provider)
+    if fresh is None:
+        raise ValidationFailed.one("provider", "Интеграция", "у сервиса нет секрета вебхука")
+    previous = integration.webhook_secret
+    integration.webhook_secret = fresh
+    try:
+        _register_webhook(settings, integration, credentials(settings, integration))
+    except ProviderError as exc:
+        raise ValidationFailed.one("webhook_secret", "Секрет вебхука", f"не удалось сменить: {exc.reason}") from exc
+    integration.previous_webhook_secret = previous
+    integration.previous_secret_until = clock.now() + PREVIOUS_SECRET_GRACE
+    session.flush()
     return integration
 
 

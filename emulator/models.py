@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from emulator.db import Base, UtcDateTime, enum_column
 from emulator.model_enums import (
@@ -18,6 +19,20 @@ from emulator.model_enums import (
     RunStatus,
     Timing,
 )
+from emulator.providers.parts import MessagePart, parts_from_json, parts_to_json
+
+
+class PartList(TypeDecorator[list[MessagePart]]):
+    """A message's typed parts, stored as JSON (serialised by ``emulator.providers.parts``)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: list[MessagePart] | None, dialect: Any) -> list[dict[str, Any]]:
+        return parts_to_json(list(value or []))
+
+    def process_result_value(self, value: list[dict[str, Any]] | None, dialect: Any) -> list[MessagePart]:
+        return parts_from_json(value)
 
 
 class User(Base):
@@ -184,6 +199,9 @@ class Integration(Base):
     api_key: Mapped[str | None] = mapped_column(String(300))
     base_url: Mapped[str | None] = mapped_column(String(500))
     webhook_secret: Mapped[str | None] = mapped_column(String(100))
+    # After a rotation the previous secret is still honoured until this moment (deliveries already signed).
+    previous_webhook_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     connected_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     channels: Mapped[list[Channel]] = relationship(
         order_by="Channel.id", cascade="all, delete-orphan", back_populates="integration"
@@ -304,7 +322,7 @@ class OutgoingMessage(Base):
     to_number: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text, default="")
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    parts: Mapped[list[MessagePart]] = mapped_column(PartList, default=list)
     status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus, 20), default=MessageStatus.PENDING)
     status_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -313,6 +331,7 @@ class OutgoingMessage(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    next_check_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # ask the provider about it then
 
 
 class MessageExternalId(Base):
@@ -325,3 +344,15 @@ class MessageExternalId(Base):
     message_id: Mapped[int] = mapped_column(ForeignKey("outgoing_messages.id", ondelete="CASCADE"))
     provider: Mapped[str] = mapped_column(String(30))
     external_id: Mapped[str] = mapped_column(String(100))
+
+
+class ProcessedWebhook(Base):
+    """A webhook delivery id already acted on: a replay of it changes nothing."""
+
+    __tablename__ = "processed_webhooks"
+    __table_args__ = (UniqueConstraint("provider", "delivery_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(30))
+    delivery_id: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)

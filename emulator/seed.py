@@ -27,9 +27,9 @@ from emulator.models import (
     TimelineEntry,
     User,
 )
+from emulator.providers.registry import new_webhook_secret
 
 ADMIN_TOKEN = "admin-token"
-DEMO_WAZZUP_WEBHOOK_SECRET = "demo-wazzup-webhook-secret"
 MANAGER_TOKEN = "manager-token"
 DEMO_DEAL_ID = 9396
 CUSTOM_PHONE_FIELD_ID = 657292
@@ -63,7 +63,7 @@ def _integrations(now: dt.datetime) -> list[Integration]:
         if card.provider in connected:
             key, channels = connected[card.provider]
             integration.connected, integration.api_key, integration.connected_at = True, key, now
-            integration.webhook_secret = f"demo-{card.provider}-webhook-secret"
+            integration.webhook_secret = new_webhook_secret(card.provider)  # random: never known elsewhere
             integration.channels = [
                 Channel(
                     external_id=c.external_id,

@@ -15,6 +15,7 @@ Seed rows are reached by name (``world.stage("Воронка 2", "В работ�
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,9 +30,10 @@ from emulator.api.process_schemas import ProcessIn
 from emulator.automation.scheduler import Scheduler
 from emulator.client import CrmClient, Exchange
 from emulator.db import Database
-from emulator.seed import ADMIN_TOKEN, DEMO_WAZZUP_WEBHOOK_SECRET
+from emulator.seed import ADMIN_TOKEN
 from emulator.settings import Settings
 from harness.clock import REAL_TIME_MODULES, SCENARIO_START, FreezegunMover, RemoteMover, ScenarioClock
+from harness.contract_audit import audit_journals
 from harness.emulator_server import EmulatorServer
 from mocks.demo import DEMO_DEFAULT_KEY, seed_demo
 from mocks.interface import FakeProviders
@@ -43,7 +45,8 @@ from mocks.responses_mount import mount
 DEMO_FUNNEL = "Воронка 2"
 CLIENT_PHONE = "+7(999)888-55-22"
 DEMO_CHANNELS = {"i2crm": "79370000002", "wazzup": "79370000001", "default": "79370000003"}
-SEND_PATHS = {"default": "/messages", "wazzup": "/message", "i2crm": "/target/feedback"}
+# The demo integrations the seed connects: the CRM registers their webhooks at the start of a scenario.
+SEEDED_WITH_WEBHOOKS = ("wazzup",)
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,10 @@ class Stand:
         client = self.client(on_exchange=on_exchange)
         if not self.in_process:
             client.set_clock(SCENARIO_START)
+            self.fakes.set_clock(SCENARIO_START)
             self._prepare(client, with_processes)
-            yield World(self, client, ScenarioClock(RemoteMover(client), client))
+            yield World(self, client, ScenarioClock(RemoteFakesMover(client, self.fakes), client))
+            audit_journals(self.fakes)
             return
         freezer = freeze_time(SCENARIO_START, real_asyncio=True, ignore=REAL_TIME_MODULES)
         factory = freezer.start()
@@ -112,24 +117,52 @@ class Stand:
             with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
                 rsps.add_passthru(self.crm_url)
                 assert isinstance(self.fakes, ProviderFakes)
-                mount(rsps, self.fakes)
+                mount(rsps, self.fakes, elapse=lambda seconds: _tick(factory, seconds))
                 self._prepare(client, with_processes)
-                yield World(self, client, ScenarioClock(FreezegunMover(factory), client))
+                world = World(self, client, ScenarioClock(FreezegunMover(factory), client), rsps.add_passthru)
+                try:
+                    yield world
+                finally:
+                    world.stop_other_crms()
+                audit_journals(self.fakes)
         finally:
             freezer.stop()
 
     def _prepare(self, client: CrmClient, with_processes: bool) -> None:
         self.fakes.reset()
         seed_demo(self.fakes)
-        wire_webhooks(self.fakes, self.crm_url)
         client.reset(with_processes=with_processes)
+        wire_webhooks(self.fakes, client)
 
 
-def wire_webhooks(fakes: FakeProviders, crm_url: str) -> None:
-    """Where each provider posts its status webhooks, as its account would be configured."""
-    fakes.configure_webhooks(crm_url)
-    fakes.wazzup.webhook_url = f"{crm_url}/api/webhooks/wazzup"
-    fakes.wazzup.webhook_secret = DEMO_WAZZUP_WEBHOOK_SECRET
+def _tick(factory: Any, seconds: float) -> None:
+    """A provider's slowness costs scenario time (freezegun's frozen clock moves on)."""
+    factory.tick(dt.timedelta(seconds=seconds))
+
+
+class RemoteFakesMover(RemoteMover):
+    """Against an emulator elsewhere: its clock and the standalone fakes' clock move together."""
+
+    def __init__(self, client: CrmClient, fakes: FakeProviders) -> None:
+        super().__init__(client)
+        self._fakes = fakes
+
+    def move_to(self, moment: dt.datetime) -> None:
+        super().move_to(moment)
+        self._fakes.set_clock(moment)
+
+
+def wire_webhooks(fakes: FakeProviders, client: CrmClient) -> None:
+    """Each provider learns where to post the CRM's status webhooks the way its account is configured.
+
+    i2crm: a person enters the callback URL in the i2crm cabinet (no secret: i2crm signs with the channel
+    key it made itself). Wazzup and Default learn the address, with the CRM's secret in it or beside it,
+    only from the CRM's own registration call: the demo integrations the seed connects register theirs
+    here, as a refresh of their channels does ("Обновить каналы"). Nothing here knows a CRM secret.
+    """
+    fakes.configure_webhooks(client.base_url)
+    for provider in SEEDED_WITH_WEBHOOKS:
+        client.sync_channels(provider)
 
 
 @dataclass
@@ -139,7 +172,30 @@ class World:
     stand: Stand
     client: CrmClient
     clock: ScenarioClock
+    pass_through: Callable[[str], Any] | None = None  # lets another local server past the in-process mount
     _funnels: dict[str, dict[str, int]] = field(default_factory=dict)
+    _other_crms: list[EmulatorServer] = field(default_factory=list)
+
+    # -- another CRM on the same provider accounts (two databases, one Default account) ----------
+
+    def other_crm(self) -> World:
+        """A second CRM with its own fresh database, talking to the same fakes (in-process only)."""
+        if not self.stand.in_process or self.pass_through is None:
+            raise RuntimeError("a second CRM needs the in-process fakes")
+        data_dir = self.stand.options.data_dir / f"other-{len(self._other_crms)}"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = EmulatorServer(data_dir)
+        self.pass_through(server.base_url)
+        server.start()
+        self._other_crms.append(server)
+        client = CrmClient(server.base_url, ADMIN_TOKEN)
+        client.reset(with_processes=False)
+        return World(self.stand, client, ScenarioClock(self.clock.mover, client), self.pass_through)
+
+    def stop_other_crms(self) -> None:
+        for server in self._other_crms:
+            server.stop()
+        self._other_crms.clear()
 
     @property
     def fakes(self) -> FakeProviders:
@@ -204,8 +260,7 @@ class World:
     def process(self, provider: str, stage: str = "В работе", funnel: str = DEMO_FUNNEL, **fields: Any) -> int:
         """A business process on ``stage`` through ``provider``'s demo channel; fields as ``ProcessIn``."""
         if provider == "default" and not self.client.integration("default").connected:
-            self.client.connect("default", DEMO_DEFAULT_KEY)
-            self.fakes.default.webhook_secret = self.client.integration("default").webhook_secret
+            self.client.connect("default", DEMO_DEFAULT_KEY)  # registers its webhook with Default
         body = ProcessIn(
             stage_id=self.stage(funnel, stage),
             provider=provider,
@@ -241,4 +296,4 @@ class World:
     def sends(self, provider: str) -> list[JournalEntry]:
         """The fake's journal entries of message sends, oldest first."""
         fake = self.fakes.get(provider)
-        return [e for e in fake.journal if e.method == "POST" and e.path == SEND_PATHS[provider]]
+        return fake.profile.sends(fake.journal)

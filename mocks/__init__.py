@@ -10,7 +10,7 @@ from mocks.faults import Fault
 from mocks.i2crm import I2crmFake
 from mocks.journal import Journal, JournalEntry
 from mocks.outbox import Attachment, OutboxMessage
-from mocks.provider_fake import ProviderFake, RateLimit
+from mocks.provider_fake import ProviderFake, RateLimit, StatusOptions
 from mocks.registry import ProviderFakes
 from mocks.wazzup import WazzupFake
 from mocks.wire import FakeRequest, FakeResponse, Outcome
@@ -30,5 +30,6 @@ __all__ = [
     "ProviderFake",
     "ProviderFakes",
     "RateLimit",
+    "StatusOptions",
     "WazzupFake",
 ]

@@ -2,6 +2,8 @@
 
 - ``/wazzup/v3/...``, ``/i2crm/api_v1/...``, ``/default/v1/...``: the providers' APIs;
 - ``/_fakes/...``: the control API (``mocks.control_api``), never subject to faults;
+- ``/wazzup/docs``, ``/i2crm/docs``, ``/default/docs``: each provider's contract as a page (offline),
+  and the document itself at ``/<provider>/openapi.yaml``;
 - ``/``: the outbox page.
 
 Transport faults are best effort over a real socket:
@@ -24,9 +26,10 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from starlette.types import Message, Receive, Scope, Send
 
+from mocks.contract_docs import render as render_contract
 from mocks.control_api import control_router
 from mocks.outbox_page import render_outbox_page
 from mocks.provider_fake import ProviderFake
@@ -82,12 +85,28 @@ def _provider_endpoint(fake: ProviderFake) -> Callable[[Request], Awaitable[Resp
     return endpoint
 
 
+def _docs_routes(app: FastAPI, fake: ProviderFake) -> None:
+    prefix = "/" + fake.name
+
+    def docs() -> HTMLResponse:
+        return HTMLResponse(render_contract(fake.contract, fake.name))
+
+    def document() -> PlainTextResponse:
+        return PlainTextResponse(fake.contract.path.read_text(encoding="utf-8"), media_type="application/yaml")
+
+    app.add_api_route(f"{prefix}/docs", docs, methods=["GET"], include_in_schema=False, name=f"{fake.name}_docs")
+    app.add_api_route(
+        f"{prefix}/openapi.yaml", document, methods=["GET"], include_in_schema=False, name=f"{fake.name}_contract"
+    )
+
+
 def create_app(fakes: ProviderFakes | None = None) -> FastAPI:
     """The FastAPI app serving ``fakes`` (fresh empty fakes when omitted); ``app.state.fakes`` holds them."""
     fakes = fakes if fakes is not None else ProviderFakes()
     app = ProviderFakesApp(title="Provider fakes", description="Stateful fakes of Wazzup, i2crm and Default")
     app.state.fakes = fakes
     for fake in fakes.all():
+        _docs_routes(app, fake)
         app.add_api_route(
             PREFIXES[fake.name] + "/{rest:path}",
             _provider_endpoint(fake),

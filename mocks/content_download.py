@@ -52,12 +52,19 @@ def _filename(url: str, response: requests.Response) -> str | None:
     return last or None
 
 
-def download(url: str, limit: int, timeout: float = DOWNLOAD_TIMEOUT_SECONDS) -> Download:
-    """GET ``url``; raise ``DownloadError`` unless it answers 200 with at most ``limit`` bytes."""
+def download(
+    url: str, limit: int, timeout: float = DOWNLOAD_TIMEOUT_SECONDS, *, follow_redirects: bool = True
+) -> Download:
+    """GET ``url``; raise ``DownloadError`` unless it answers 200 with at most ``limit`` bytes.
+
+    ``follow_redirects=False``: a redirect is a failure (Wazzup downloads "without redirects").
+    """
     if not is_http_url(url):
         raise DownloadError(f"not an http(s) URL: {url!r}")
     try:
-        with requests.get(url, timeout=timeout, stream=True) as response:
+        with requests.get(url, timeout=timeout, stream=True, allow_redirects=follow_redirects) as response:
+            if 300 <= response.status_code < 400:
+                raise DownloadError(f"GET {url} redirected ({response.status_code}): not followed")
             if response.status_code != 200:
                 raise DownloadError(f"GET {url} answered {response.status_code}")
             declared = response.headers.get("Content-Length", "")

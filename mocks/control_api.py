@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -15,7 +16,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mocks.faults import Fault
-from mocks.provider_fake import ProviderFake, RateLimit
+from mocks.provider_fake import ProviderFake, RateLimit, StatusOptions
 from mocks.registry import ProviderFakes
 
 
@@ -44,13 +45,25 @@ class StatusIn(BaseModel):
     message_id: str
     status: str
     error: dict[str, Any] | None = None
-    signature: str | None = None
+    forged: bool = False
     unsigned: bool = False
+    signed_ago: float = 0.0
+    reuse_delivery_id: str | None = None
+    lost: bool = False
 
 
 class WebhookIn(BaseModel):
+    """Where the provider posts, as a person enters it in a provider's cabinet (never a secret)."""
+
     url: str | None = None
-    secret: str | None = None
+
+
+class PageSizeIn(BaseModel):
+    page_size: int | None = None
+
+
+class ClockIn(BaseModel):
+    now: datetime
 
 
 class RateLimitIn(BaseModel):
@@ -90,7 +103,7 @@ def fake_state(fake: ProviderFake) -> dict[str, Any]:
         "not_on_whatsapp": sorted(fake.not_on_whatsapp),
         "faults": [fault.to_json() for fault in fake.faults.pending],
         "webhook_url": fake.webhook_url,
-        "webhook_secret": fake.webhook_secret,
+        "page_size": fake.page_size,
         "rate_limit": None if limit is None else {"requests": limit.requests, "per_seconds": limit.per_seconds},
     }
 
@@ -116,6 +129,11 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
     def configure_webhooks(body: CrmIn) -> dict[str, bool]:
         fakes.configure_webhooks(body.crm_base_url)
         return {"ok": True}
+
+    @router.put("/clock")
+    def set_clock(body: ClockIn) -> dict[str, str]:
+        fakes.set_clock(body.now)
+        return {"now": body.now.isoformat()}
 
     @router.get("/{name}")
     def state(name: str) -> dict[str, Any]:
@@ -196,10 +214,21 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
     def emit_status(name: str, body: StatusIn) -> dict[str, int]:
         fake = fake_named(name)
         with _translated_errors():
-            crm_status = fake.emit_status(
-                body.message_id, body.status, error=body.error, signature=body.signature, unsigned=body.unsigned
+            options = StatusOptions(
+                forged=body.forged,
+                unsigned=body.unsigned,
+                signed_ago=body.signed_ago,
+                reuse_delivery_id=body.reuse_delivery_id,
+                lost=body.lost,
             )
+            crm_status = fake.emit_status(body.message_id, body.status, error=body.error, options=options)
         return {"crm_status": crm_status}
+
+    @router.post("/{name}/webhook-replay")
+    def replay_webhook(name: str) -> dict[str, int]:
+        fake = fake_named(name)
+        with _translated_errors():
+            return {"crm_status": fake.replay_last_webhook()}
 
     @router.get("/{name}/webhook-deliveries")
     def webhook_deliveries(name: str) -> list[dict[str, Any]]:
@@ -210,9 +239,13 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
         fake = fake_named(name)
         if "url" in body.model_fields_set:
             fake.webhook_url = body.url
-        if "secret" in body.model_fields_set:
-            fake.webhook_secret = body.secret
-        return {"webhook_url": fake.webhook_url, "webhook_secret": fake.webhook_secret}
+        return {"webhook_url": fake.webhook_url}
+
+    @router.put("/{name}/page-size")
+    def set_page_size(name: str, body: PageSizeIn) -> dict[str, Any]:
+        fake = fake_named(name)
+        fake.page_size = body.page_size
+        return fake_state(fake)
 
     @router.put("/{name}/rate-limit")
     def set_rate_limit(name: str, body: RateLimitIn | None = None) -> dict[str, Any]:

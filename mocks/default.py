@@ -1,185 +1,216 @@
-"""Fake of the Default provider API (``/v1``); the contract is ours (PROVIDERS.md, "Default").
+"""Fake of the Default provider API (``/v1``), contract 2 (contracts/default.yaml, PROVIDERS.md "Default").
 
-Strict (from the contract): ``Authorization: Bearer <key>`` else 401 ``INVALID_API_KEY``; ``POST /messages``
-needs ``Idempotency-Key`` (missing -> 400 ``VALIDATION_ERROR`` field ``Idempotency-Key``); text and
-attachments travel together; validation errors name one field; text > 4096 -> 400 ``TEXT_TOO_LONG``; an
-attachment declared > 16 MB -> 400 ``ATTACHMENT_TOO_LARGE``; unknown channel 404 ``CHANNEL_NOT_FOUND``;
-channel ``inactive``/``blocked`` -> 409 ``CHANNEL_INACTIVE``; ``mark_not_on_whatsapp`` -> 422
-``NOT_ON_WHATSAPP``; a key seen within 24 h -> the original answer replayed (header
-``Idempotent-Replayed: true``), nothing sent twice; success 202 ``{"id", "status": "queued"}``.
-Errors: ``{"error": {"code", "message", "field"?}}``; messages are English.
+Every request is checked against the contract first (-> 400 ``VALIDATION_ERROR`` naming each field);
+errors are RFC 9457 problem details (``application/problem+json``) with ``code``, ``request_id`` and
+``errors``. ``GET /channels`` pages with an opaque ``next_cursor`` (``page_size`` caps a page, as a
+service may return fewer than ``limit``). ``POST /messages`` needs ``Idempotency-Key``: a key is kept 72 h;
+the same key and body replay the original answer (``Idempotent-Replayed: true``), another body ->
+422 ``IDEMPOTENCY_KEY_REUSED``, a key still in progress (fault ``processing``) -> 409
+``REQUEST_IN_PROGRESS``. ``GET /messages/{id}`` and ``GET /messages?idempotency_key=`` report what became of
+a message (404 while it is unknown or in progress). ``PUT /webhook {"url", "secret"}`` sends a signed
+``webhook.test`` first (2xx needed, else 422 ``WEBHOOK_TEST_FAILED``); a new secret replaces the previous
+one, which still signs deliveries for 24 h (several signatures). Deliveries follow Standard Webhooks,
+signed with the ``standardwebhooks`` package.
 
-Chosen where the contract is silent:
-- rate limit: 20 requests per sliding second per fake, counted after authentication -> 429
-  ``RATE_LIMITED`` with ``Retry-After`` (seconds). Under a frozen clock every request is "at once":
-  set ``fake.rate_limit = None`` (or a bigger ``RateLimit``) for bulk scenarios;
-- idempotency: keys are remembered per fake for 24 h from acceptance, and only for accepted (202)
-  requests -- a rejected request does not consume its key; the same key with a different JSON body ->
-  422 ``IDEMPOTENCY_KEY_REUSED`` (field ``Idempotency-Key``); keys are at most 255 characters;
-- validation (400 ``VALIDATION_ERROR``, first problem wins): body a JSON object without unknown fields;
-  ``channel_id`` a non-empty string (a non-WhatsApp channel is a ``channel_id`` error); ``to`` 10..15 digits;
-  ``text`` absent/null or a non-empty string; ``attachments`` absent/null or a list of at most 10 objects
-  with exactly ``url`` (http(s)), ``filename`` (1..255 chars), ``content_type`` (``type/subtype``) and
-  ``size`` (int >= 1), named like ``attachments[0].size``; an empty list means "no attachments"; at least
-  one of text/attachments;
-- each attachment is downloaded before acceptance: a failed download -> ``VALIDATION_ERROR`` on
-  ``attachments[i].url``, a real size over 16 MB -> ``ATTACHMENT_TOO_LARGE`` on ``attachments[i].url``, a
-  real size different from the declared one -> ``VALIDATION_ERROR`` on ``attachments[i].size``;
-- unknown routes 404 ``NOT_FOUND``, wrong method 405 ``METHOD_NOT_ALLOWED``; an injected ``status`` fault
-  without a body answers ``INTERNAL_ERROR`` (>= 500) / ``ERROR``;
-- status webhooks: ``timestamp`` is ISO 8601 UTC with ``Z``; ``error`` (default ``DELIVERY_FAILED``) is sent
-  for ``failed`` or when given; ``emit_status`` refuses to sign without ``webhook_secret`` unless
-  ``unsigned=True`` or ``signature=`` is given.
+Chosen where the contract is silent: 20 requests per sliding second (429 ``RATE_LIMITED``); text and
+attachments are checked by declared size, then downloaded (a failed download or a size other than the
+declared one is a ``VALIDATION_ERROR`` on that attachment); unknown routes 404 ``NOT_FOUND``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import base64
+import binascii
 import json
-import re
+import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from standardwebhooks import Webhook
+
 from mocks.channel import FakeChannel
 from mocks.clock import utc_now
-from mocks.content_download import DownloadError, download, is_http_url
+from mocks.content_download import DownloadError, download
 from mocks.outbox import Attachment
-from mocks.provider_fake import ProviderFake, RateLimit
+from mocks.profile import CannedAnswer, FakeProfile, Route
+from mocks.provider_fake import ProviderFake, RateLimit, StatusOptions
+from mocks.webhook_delivery import WebhookDelivery, encode_payload
 from mocks.wire import FakeRequest, FakeResponse
 
 TEXT_LIMIT = 4096
 ATTACHMENT_LIMIT_BYTES = 16 * 1024 * 1024
-ATTACHMENTS_LIMIT = 10
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
-IDEMPOTENCY_KEY_LIMIT = 255
-MESSAGE_FIELDS = frozenset({"channel_id", "to", "text", "attachments"})
-ATTACHMENT_FIELDS = frozenset({"url", "filename", "content_type", "size"})
-SIGNATURE_HEADER = "X-Default-Signature"
-_TO = re.compile(r"^\d{10,15}$")
-_CONTENT_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
-_ROUTES = {"/channels": "GET", "/messages": "POST"}
-
-Problem = tuple[str, str]
-
-
-def default_error(status: int, code: str, message: str, field: str | None = None) -> FakeResponse:
-    """Default's error envelope."""
-    error: dict[str, Any] = {"code": code, "message": message}
-    if field is not None:
-        error["field"] = field
-    return FakeResponse(status, {"error": error})
+KEY_RETENTION = timedelta(hours=72)
+ROTATION_GRACE = timedelta(hours=24)
+DEFAULT_PAGE = 20
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
-def sign(raw: bytes, secret: str) -> str:
-    """The ``X-Default-Signature`` value for ``raw`` body bytes."""
-    return "sha256=" + hmac.new(secret.encode("utf-8"), raw, hashlib.sha256).hexdigest()
+def problem(status: int, code: str, detail: str, errors: list[dict[str, str]] | None = None) -> FakeResponse:
+    """An RFC 9457 problem details answer."""
+    body: dict[str, Any] = {
+        "type": f"https://api.default.example/problems/{code.lower().replace('_', '-')}",
+        "title": _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "request_id": f"req_{uuid.uuid4().hex[:20]}",
+    }
+    if errors:
+        body["errors"] = errors
+    return FakeResponse(status, body, content_type="application/problem+json")
 
 
-@dataclass(frozen=True)
+def _one(field_name: str, message: str) -> list[dict[str, str]]:
+    return [{"field": field_name, "message": message}]
+
+
+@dataclass
 class _Remembered:
     fingerprint: str
-    status: int
-    body: Any
+    body: dict[str, Any]
     accepted_at: datetime
+    ready_at: datetime
 
 
-def _attachment_problem(index: int, item: Any) -> Problem | None:
-    name = f"attachments[{index}]"
-    if not isinstance(item, dict):
-        return name, "must be an object"
-    unknown = sorted(set(item) - ATTACHMENT_FIELDS)
-    if unknown:
-        return f"{name}.{unknown[0]}", "unknown field"
-    if not is_http_url(item.get("url")):
-        return f"{name}.url", "must be an http(s) URL"
-    filename = item.get("filename")
-    if not isinstance(filename, str) or not 1 <= len(filename) <= 255:
-        return f"{name}.filename", "must be a string of 1..255 characters"
-    content_type = item.get("content_type")
-    if not isinstance(content_type, str) or not _CONTENT_TYPE.match(content_type):
-        return f"{name}.content_type", "must be a MIME type like image/png"
-    size = item.get("size")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        return f"{name}.size", "must be a positive integer (bytes)"
-    return None
+@dataclass
+class _State:
+    id: str
+    key: str
+    status: str = "queued"
+    error: dict[str, Any] | None = None
+    updated_at: datetime = field(default_factory=utc_now)
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"id": self.id, "status": self.status, "updated_at": _iso(self.updated_at)}
+        if self.error is not None:
+            found["error"] = self.error
+        return found
 
 
-def _message_problem(body: dict[str, Any]) -> Problem | None:
-    unknown = sorted(set(body) - MESSAGE_FIELDS)
-    if unknown:
-        return unknown[0], "unknown field"
-    if not isinstance(body.get("channel_id"), str) or not body["channel_id"]:
-        return "channel_id", "required"
-    if not isinstance(body.get("to"), str) or not _TO.match(body["to"]):
-        return "to", "required; 10..15 digits"
-    text, attachments = body.get("text"), body.get("attachments")
-    if text is not None and (not isinstance(text, str) or not text.strip()):
-        return "text", "must be a non-empty string (omit it for no text)"
-    if attachments is not None:
-        if not isinstance(attachments, list) or len(attachments) > ATTACHMENTS_LIMIT:
-            return "attachments", f"must be a list of at most {ATTACHMENTS_LIMIT} attachments"
-        for index, item in enumerate(attachments):
-            problem = _attachment_problem(index, item)
-            if problem is not None:
-                return problem
-    if text is None and not attachments:
-        return "text", "text or attachments required"
-    return None
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _entry_json(entry: Any) -> dict[str, Any]:
+    return entry.json if isinstance(entry.json, dict) else {}
+
+
+PROFILE = FakeProfile(
+    provider="default",
+    send=Route("POST", "/messages"),
+    channels=Route("GET", "/channels"),
+    channel_of=lambda e: _entry_json(e).get("channel_id"),
+    number_of=lambda e: _entry_json(e).get("to"),
+    auth={"header": "Authorization", "scheme": "Bearer"},
+    key_of=lambda e: e.header("Idempotency-Key"),
+    request_id_of=lambda e: e.response.get("request_id") if isinstance(e.response, dict) else None,
+    status_words={"sent": "sent", "delivered": "delivered", "read": "read", "error": "failed"},
+    key_rejected=CannedAnswer(401, problem(401, "INVALID_API_KEY", "missing or unknown API key").json),
+    error_in_ok=None,
+    accepted_without_id=CannedAnswer(202, {"status": "queued"}),
+    signature_count=lambda delivery: len(delivery.headers.get("webhook-signature", "").split()),
+    delivery_error=lambda reason: {"code": "DELIVERY_FAILED", "message": reason},
+)
 
 
 class DefaultFake(ProviderFake):
-    """Default: bearer key, Idempotency-Key replay for 24 h, text and files in one request, HMAC webhooks."""
+    """Default: bearer key, paged channels, idempotency with reconciliation, Standard Webhooks."""
 
     name = "default"
     default_base_url = "https://api.default.example/v1"
     channel_states = frozenset({"active", "inactive", "blocked"})
     status_vocabulary = frozenset({"sent", "delivered", "read", "failed"})
     default_rate_limit = RateLimit(requests=20, per_seconds=1.0)
+    profile = PROFILE
+    contract_webhook = "event"
 
     def _reset_provider_state(self) -> None:
-        self._idempotency: dict[str, _Remembered] = {}
+        self._keys: dict[str, _Remembered] = {}
+        self._messages: dict[str, _State] = {}
+        self.registered_secrets: list[tuple[str, datetime | None]] = []  # (secret, honoured until)
+        self._slow_for: float | None = None
 
     def _new_channel(self, phone: str, state: str, name: str, transport: str) -> FakeChannel:
         return FakeChannel(id=str(uuid.uuid4()), phone=phone, name=name, state=state, transport=transport)
 
     def process(self, request: FakeRequest) -> FakeResponse:
-        method = _ROUTES.get(request.path)
-        if method is None:
-            return default_error(404, "NOT_FOUND", f"no route {request.path}")
-        if request.method != method:
-            return default_error(405, "METHOD_NOT_ALLOWED", f"{request.method} is not allowed here")
+        route = self.contract.knows_route(request.method, request.path)
+        if route is None:
+            return problem(404, "NOT_FOUND", f"no route {request.path}")
+        if route is False:
+            return problem(405, "METHOD_NOT_ALLOWED", f"{request.method} is not allowed here")
         if request.bearer_token() not in self.api_keys:
-            return default_error(401, "INVALID_API_KEY", "missing or unknown API key")
+            return problem(401, "INVALID_API_KEY", "missing or unknown API key")
         retry_after = self._over_rate_limit()
         if retry_after is not None:
             return self.rate_limited(retry_after)
+        problems = self.contract_problems(request)
+        if problems:
+            errors = [{"field": p.field, "message": p.message} for p in problems]
+            return problem(400, "VALIDATION_ERROR", "the request does not follow the contract", errors)
         if request.path == "/channels":
-            channels = [
-                {"id": c.id, "phone": c.phone, "name": c.name, "transport": c.transport, "state": c.state}
-                for c in self.channels.values()
-            ]
-            return FakeResponse(200, channels)
-        return self._send(request)
+            return self._channels(request.query)
+        if request.path == "/webhook":
+            return self._register(request.json)
+        if request.path == "/messages" and request.method == "POST":
+            return self._send(request)
+        return self._look_up(request)
+
+    def _channels(self, query: Any) -> FakeResponse:
+        listed = list(self.channels.values())
+        try:
+            start = (
+                int(base64.urlsafe_b64decode(query["cursor"]).decode().removeprefix("at:"))
+                if query.get("cursor")
+                else 0
+            )
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return problem(400, "VALIDATION_ERROR", "unknown cursor", _one("cursor", "not a cursor Default gave"))
+        size = min(int(query.get("limit") or DEFAULT_PAGE), self.page_size or 100)
+        page = listed[start : start + size]
+        more = start + size < len(listed)
+        cursor = base64.urlsafe_b64encode(f"at:{start + size}".encode()).decode() if more else None
+        data = [
+            {"id": c.id, "phone": c.phone, "name": c.name, "transport": c.transport, "state": c.state} for c in page
+        ]
+        return FakeResponse(200, {"data": data, "next_cursor": cursor})
+
+    def _remembered(self, key: str) -> _Remembered | None:
+        now = utc_now()
+        for known, remembered in list(self._keys.items()):
+            if now - remembered.accepted_at >= KEY_RETENTION:
+                del self._keys[known]
+        return self._keys.get(key)
 
     def _send(self, request: FakeRequest) -> FakeResponse:
-        key = (request.header("Idempotency-Key") or "").strip()
-        if not key or len(key) > IDEMPOTENCY_KEY_LIMIT:
-            required = f"required; 1..{IDEMPOTENCY_KEY_LIMIT} characters"
-            return default_error(400, "VALIDATION_ERROR", required, "Idempotency-Key")
-        body = request.json
-        if request.json_error is not None or not isinstance(body, dict):
-            return default_error(400, "VALIDATION_ERROR", "body must be a JSON object", "body")
+        key = str(request.header("Idempotency-Key"))
+        body: dict[str, Any] = request.json
         fingerprint = json.dumps(body, sort_keys=True, ensure_ascii=False)
         remembered = self._remembered(key)
         if remembered is not None:
             if remembered.fingerprint != fingerprint:
-                message = "this Idempotency-Key was used with a different request"
-                return default_error(422, "IDEMPOTENCY_KEY_REUSED", message, "Idempotency-Key")
-            replay = json.loads(json.dumps(remembered.body))
-            return FakeResponse(remembered.status, replay, {"Idempotent-Replayed": "true"})
+                return problem(
+                    422,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    "this Idempotency-Key was used with another request",
+                    _one("Idempotency-Key", "used with another body"),
+                )
+            if remembered.ready_at > utc_now():
+                return problem(409, "REQUEST_IN_PROGRESS", "the first request with this key is still being processed")
+            return FakeResponse(202, dict(remembered.body), {"Idempotent-Replayed": "true"})
         refusal = self._refusal(body)
         if refusal is not None:
             return refusal
@@ -191,85 +222,155 @@ class DefaultFake(ProviderFake):
         message_id = str(uuid.uuid4())
         self._accept(message_id, channel, body["to"], body.get("text"), attachments, key)
         answer = {"id": message_id, "status": "queued"}
-        self._idempotency[key] = _Remembered(fingerprint, 202, answer, utc_now())
+        now = utc_now()
+        ready = now + timedelta(seconds=self._slow_for) if self._slow_for else now
+        self._keys[key] = _Remembered(fingerprint, answer, now, ready)
+        self._messages[message_id] = _State(message_id, key, updated_at=now)
         return FakeResponse(202, dict(answer))
 
+    def process_slowly(self, request: FakeRequest, seconds: float) -> FakeResponse:
+        self._slow_for = seconds
+        try:
+            return self.process(request)
+        finally:
+            self._slow_for = None
+
     def _refusal(self, body: dict[str, Any]) -> FakeResponse | None:
-        """Why the provider refuses ``body`` before fetching anything (None: it does not)."""
-        problem = _message_problem(body)
-        if problem is not None:
-            return default_error(400, "VALIDATION_ERROR", problem[1], problem[0])
         text: str | None = body.get("text")
+        attachments = body.get("attachments") or []
+        if text is None and not attachments:
+            return problem(
+                400, "VALIDATION_ERROR", "text or attachments required", _one("text", "text or attachments required")
+            )
         if text is not None and len(text) > TEXT_LIMIT:
-            return default_error(400, "TEXT_TOO_LONG", f"text is longer than {TEXT_LIMIT} characters", "text")
-        for index, item in enumerate(body.get("attachments") or []):
+            return problem(
+                400, "TEXT_TOO_LONG", f"text is longer than {TEXT_LIMIT} characters", _one("text", "too long")
+            )
+        for index, item in enumerate(attachments):
             if item["size"] > ATTACHMENT_LIMIT_BYTES:
-                field = f"attachments[{index}].size"
-                return default_error(400, "ATTACHMENT_TOO_LARGE", "an attachment is over 16 MB", field)
+                return problem(
+                    400,
+                    "ATTACHMENT_TOO_LARGE",
+                    "an attachment is over 16 MB",
+                    _one(f"attachments.{index}.size", "over 16 MB"),
+                )
         channel = self.channel_by_id(body["channel_id"])
         if channel is None:
-            return default_error(404, "CHANNEL_NOT_FOUND", "no such channel", "channel_id")
+            return problem(404, "CHANNEL_NOT_FOUND", "no such channel", _one("channel_id", "unknown"))
         if channel.transport != "whatsapp":
-            return default_error(400, "VALIDATION_ERROR", "not a WhatsApp channel", "channel_id")
+            return problem(
+                400, "VALIDATION_ERROR", "not a WhatsApp channel", _one("channel_id", "not a WhatsApp channel")
+            )
         if channel.state != "active":
-            return default_error(409, "CHANNEL_INACTIVE", f"the channel is {channel.state}", "channel_id")
+            return problem(
+                409, "CHANNEL_INACTIVE", f"the channel is {channel.state}", _one("channel_id", channel.state)
+            )
         if body["to"] in self.not_on_whatsapp:
-            return default_error(422, "NOT_ON_WHATSAPP", "the recipient has no WhatsApp account", "to")
+            return problem(
+                422, "NOT_ON_WHATSAPP", "the recipient has no WhatsApp account", _one("to", "not on WhatsApp")
+            )
         return None
 
     @staticmethod
     def _fetch_attachments(declared: list[dict[str, Any]]) -> list[Attachment] | FakeResponse:
-        """Download every attachment and check its declared size; the refusal when one fails."""
         attachments: list[Attachment] = []
         for index, item in enumerate(declared):
-            field = f"attachments[{index}]"
+            name = f"attachments.{index}"
             try:
                 got = download(item["url"], ATTACHMENT_LIMIT_BYTES)
             except DownloadError as error:
                 if error.too_large:
-                    return default_error(400, "ATTACHMENT_TOO_LARGE", error.reason, f"{field}.url")
-                return default_error(400, "VALIDATION_ERROR", f"download failed: {error.reason}", f"{field}.url")
+                    return problem(400, "ATTACHMENT_TOO_LARGE", error.reason, _one(f"{name}.url", "over 16 MB"))
+                return problem(
+                    400,
+                    "VALIDATION_ERROR",
+                    f"download failed: {error.reason}",
+                    _one(f"{name}.url", "could not be downloaded"),
+                )
             if got.size != item["size"]:
                 mismatch = f"declared {item['size']} bytes, the file has {got.size}"
-                return default_error(400, "VALIDATION_ERROR", mismatch, f"{field}.size")
+                return problem(400, "VALIDATION_ERROR", mismatch, _one(f"{name}.size", mismatch))
             attachments.append(
                 Attachment(url=item["url"], filename=item["filename"], content_type=item["content_type"], size=got.size)
             )
         return attachments
 
-    def _remembered(self, key: str) -> _Remembered | None:
-        now = utc_now()
-        for known, remembered in list(self._idempotency.items()):
-            if now - remembered.accepted_at >= IDEMPOTENCY_WINDOW:
-                del self._idempotency[known]
-        return self._idempotency.get(key)
+    def _look_up(self, request: FakeRequest) -> FakeResponse:
+        if request.path == "/messages":
+            remembered = self._remembered(str(request.query.get("idempotency_key")))
+            found = None
+            if remembered is not None and remembered.ready_at <= utc_now():
+                found = self._messages.get(str(remembered.body["id"]))
+        else:
+            found = self._messages.get(request.path.removeprefix("/messages/"))
+        if found is None:
+            return problem(404, "MESSAGE_NOT_FOUND", "Default has no such message")
+        return FakeResponse(200, found.to_json())
 
-    def error_body_for_status(self, status: int) -> Any:
-        code = "INTERNAL_ERROR" if status >= 500 else "ERROR"
-        return default_error(status, code, "injected failure").json
+    def _register(self, body: dict[str, Any]) -> FakeResponse:
+        url, secret = body["url"], body["secret"]
+        try:
+            Webhook(secret)
+        except (ValueError, binascii.Error):
+            return problem(400, "VALIDATION_ERROR", "not a whsec_ secret", _one("secret", "not base64"))
+        now = utc_now()
+        raw = encode_payload({"type": "webhook.test", "timestamp": _iso(now), "data": {}})
+        test = self.test_call(url, self._signed_headers(raw, [secret], now), raw)
+        if not isinstance(test, WebhookDelivery) or not 200 <= test.status < 300:
+            answered = test if isinstance(test, str) else f"answered {test.status}"
+            return problem(422, "WEBHOOK_TEST_FAILED", f"the webhook.test event was not acknowledged: {answered}")
+        current = [s for s, _ in self.registered_secrets[:1]]
+        self.registered_secrets = [(secret, None)]
+        if current and current[0] != secret:
+            self.registered_secrets.append((current[0], now + ROTATION_GRACE))
+        self.webhook_url = url
+        return FakeResponse(200, {"url": url})
+
+    def _active_secrets(self, now: datetime) -> list[str]:
+        return [s for s, until in self.registered_secrets if until is None or now < until]
+
+    @staticmethod
+    def _signed_headers(
+        raw: bytes, secret_list: list[str], moment: datetime, delivery_id: str | None = None
+    ) -> dict[str, str]:
+        webhook_id = delivery_id or f"msg_{uuid.uuid4().hex}"
+        body = raw.decode("utf-8")
+        signatures = " ".join(Webhook(s).sign(webhook_id, moment, body) for s in secret_list)
+        stamp = str(int(moment.timestamp()))
+        return {"webhook-id": webhook_id, "webhook-timestamp": stamp, "webhook-signature": signatures}
+
+    def record_status(self, message_id: str, status: str, error: dict[str, Any] | None) -> None:
+        found = self._messages.get(message_id)
+        if found is None:
+            return
+        found.status = status
+        found.updated_at = utc_now()
+        if status == "failed":
+            found.error = error or {"code": "DELIVERY_FAILED", "message": "the message was not delivered"}
+
+    def status_delivery(
+        self, message_id: str, status: str, error: dict[str, Any] | None, options: StatusOptions
+    ) -> tuple[str, str, dict[str, str], bytes]:
+        url = self._webhook_target()
+        moment = utc_now() - timedelta(seconds=options.signed_ago)
+        data: dict[str, Any] = {"id": message_id, "status": status, "timestamp": _iso(moment)}
+        if error is not None or status == "failed":
+            data["error"] = error or {"code": "DELIVERY_FAILED", "message": "the message was not delivered"}
+        raw = encode_payload({"type": "message.status", "timestamp": _iso(moment), "data": data})
+        if options.unsigned:
+            return url, "POST", {}, raw
+        secret_list = self._active_secrets(utc_now())
+        if options.forged:
+            secret_list = ["whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()]
+        if not secret_list:
+            raise RuntimeError("default: no webhook secret was registered (PUT /webhook); nothing is signed")
+        return url, "POST", self._signed_headers(raw, secret_list, moment, options.reuse_delivery_id), raw
+
+    def error_for_status(self, status: int) -> FakeResponse:
+        code = "SERVICE_UNAVAILABLE" if status in (502, 503, 504) else "INTERNAL_ERROR"
+        return problem(status, code, "injected failure")
 
     def rate_limited(self, retry_after: int) -> FakeResponse:
-        response = default_error(429, "RATE_LIMITED", "too many requests")
+        response = problem(429, "RATE_LIMITED", "too many requests")
         response.headers["Retry-After"] = str(retry_after)
         return response
-
-    def status_payload(
-        self, message_id: str, status: str, error: dict[str, Any] | None, now: datetime
-    ) -> dict[str, Any]:
-        payload: dict[str, Any] = {"id": message_id, "status": status}
-        if error is not None or status == "failed":
-            payload["error"] = error or {
-                "code": "DELIVERY_FAILED",
-                "message": "the message was not delivered",
-            }
-        payload["timestamp"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return payload
-
-    def webhook_headers(self, raw: bytes, signature: str | None, unsigned: bool) -> dict[str, str]:
-        if unsigned:
-            return {}
-        if signature is not None:
-            return {SIGNATURE_HEADER: signature}
-        if self.webhook_secret is None:
-            raise RuntimeError("default: webhook_secret is not set; pass unsigned=True to send unsigned")
-        return {SIGNATURE_HEADER: sign(raw, self.webhook_secret)}

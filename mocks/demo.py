@@ -32,6 +32,6 @@ def seed_demo(fakes: FakeProviders) -> None:
                 channel.phone,
                 channel.state,
                 name=channel.name or channel.phone,
-                channel_id=channel.external_id,
+                channel_id=channel.fake_id,
                 key=channel.send_key,
             )

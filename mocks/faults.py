@@ -16,6 +16,13 @@ Kinds and what the client sees (in-process ``responses`` mount / standalone app)
   not processed.
 - ``slow``: processed, answered after ``seconds``. In-process nothing sleeps: if ``seconds`` >= the
   client's read timeout the client gets ``ReadTimeout`` (the message was accepted), else the answer.
+- ``processing``: the provider is still processing the request when the client gives up (a read
+  timeout); for ``seconds`` (default 30) it has no answer yet. A provider that tracks requests in
+  progress (Default) answers a repeat with the same key 409 meanwhile; the others treat it as
+  ``lost_answer``.
+
+In-process, waiting costs scenario time: the mount moves the frozen clock by the client's timeout for
+a timeout or a lost answer, and by ``seconds`` for a slow answer.
 
 ``method``/``path`` (relative to the base URL, e.g. ``POST`` + ``/message``) restrict a fault to matching
 requests; ``times=None`` makes it persistent. The oldest matching fault wins.
@@ -31,7 +38,7 @@ from typing import Any
 from pydantic import ConfigDict
 
 FAULT_KINDS = frozenset(
-    {"timeout", "lost_answer", "connection_refused", "connection_reset", "status", "rate_limit", "slow"}
+    {"timeout", "lost_answer", "connection_refused", "connection_reset", "status", "rate_limit", "slow", "processing"}
 )
 DEFAULT_HOLD_SECONDS = 60.0
 

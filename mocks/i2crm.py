@@ -1,53 +1,42 @@
-"""Fake of the i2crm Public API (``/api_v1``): HTTP is always 200, the verdict is in the JSON envelope.
+"""Fake of the i2crm Public API (``/api_v1``), from its public sources (contract: contracts/i2crm.yaml).
 
-Strict (from the contract): ``GET /targets?token=`` / ``GET /sources?token=`` with the user token;
-``POST /target/feedback?key=<channel key>`` with ``domain``, ``source`` (the sender number), ``client``
-(digits) and ``text`` and/or ``files`` (public URLs, downloaded like Wazzup's ``contentUri``); success
-``{"error": false, "data": {"id": <int>, "external_ids": [], "queued": false}}``; failure
-``{"error": "<Russian text>", "data": {"status": <int>, "validation"?: {"field": ["..."]}}}``. There is
-NO idempotency: an identical POST again is a second message in the outbox.
+HTTP is always 200; the verdict is the JSON envelope. ``GET /targets?token=`` lists the outgoing channels
+("targets") with their keys, ``GET /sources?token=`` the connected accounts, ``GET
+/target/sources?verbose=true&key=`` the accounts a target sends from by kind (``whatsapp``, ``waba``);
+target and account names are unrelated. ``POST /target/feedback?key=<target key>`` with ``domain`` (the
+account's kind), ``source`` (its ``account_id``), ``client`` and ``text``/``url``; success ``{"error": false,
+"data": {"id", "external_ids", "queued"}}`` (with ``queue_sends`` on, ``external_ids`` is empty and
+``queued`` true: the ids come with the status webhooks); a wrong key -> «Канал не существует». No
+idempotency: the same POST again is a second message. Status webhooks go to the callback URL entered in
+the i2crm cabinet (``webhook_url``) with ``X-Auth-Token: <target key>``; edits as PATCH.
 
-Assumed where the contract is silent:
-- bad/missing token or key -> ``data.status`` 401; unknown route 404, wrong method 405 (still HTTP 200);
-  an inactive channel -> ``{"error": "Канал неактивен", "data": {"status": 403}}``; a
-  ``mark_not_on_whatsapp`` number -> ``data.status`` 400 with ``validation.client``;
-- ``/sources`` answers ``{"error": false, "data": {"list": [...]}}`` like ``/targets``; a channel is one
-  target (id, name, active, key) and one source with the same id (channel = its transport, account_id =
-  its number); ids are integers from 1, keys 32 hex characters;
-- validation (``data.status`` 400): ``domain`` must equal the channel's transport, ``source`` the channel's
-  number, ``client`` 10..15 digits, ``text`` a non-empty string <= 4096 characters, ``files`` a list of at
-  most 10 http(s) URLs (errors named ``files.0``...), at least one of text/files, text and files may travel
-  together, unknown fields rejected; each file is downloaded, > 16 MB or a failed download -> 400;
-- no natural rate limit; an injected ``rate_limit`` answers HTTP 429 with the envelope (``data.status``
-  429) and ``Retry-After``; an injected ``status`` without a body answers the envelope with that status;
-- status webhooks: ``status`` is one of ``sent``, ``delivered``, ``read``, ``error``; ``external_id`` is
-  the ``data.id`` of the send answer as a string; ``error_code``/``error_message`` come from
-  ``error={"code", "message"}`` (default ``not_delivered`` / "Сообщение не доставлено" for ``error``,
-  else null); ``datetime`` is ISO 8601 UTC (``2024-05-01T12:00:00+00:00``); no authentication header
-  (``signature=`` is refused). i2crm repeats a webhook unless the CRM answers 200 with a JSON body;
-  ``emit_status`` makes one attempt -- ``webhook_deliveries[-1].answered_json`` tells whether it would be
-  repeated.
+Chosen where the sources are silent (docs/DECISIONS.md): one FakeChannel is one target with one sender
+account (its ``transport`` is the account's kind); attachments are ``url`` (what the public client
+sends), one per request, downloaded like a messenger would, at most 16 MB; text <= 4096 characters;
+an inactive channel -> ``{"error": "Канал неактивен", "data": {"status": 403}}``; a number without
+WhatsApp -> ``data.status`` 400 with ``validation.client``; a rate limit -> ``data.status`` 429 (still
+HTTP 200) with ``Retry-After``; unknown routes -> «Метод не найден» (404), a wrong method 405.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Any
 
 from mocks.channel import FakeChannel
-from mocks.content_download import DownloadError, download, is_http_url
+from mocks.clock import utc_now
+from mocks.content_download import DownloadError, download
 from mocks.outbox import Attachment
-from mocks.provider_fake import ProviderFake
+from mocks.profile import CannedAnswer, FakeProfile, Route
+from mocks.provider_fake import ProviderFake, StatusOptions
+from mocks.webhook_delivery import deliver, encode_payload
 from mocks.wire import FakeRequest, FakeResponse
 
 TEXT_LIMIT = 4096
 FILE_LIMIT_BYTES = 16 * 1024 * 1024
-FILES_LIMIT = 10
-SEND_FIELDS = frozenset({"domain", "source", "client", "text", "files"})
-_CLIENT = re.compile(r"^\d{10,15}$")
-_ROUTES = {"/targets": "GET", "/sources": "GET", "/target/feedback": "POST"}
+SENDER_KINDS = frozenset({"whatsapp", "waba"})
+WRONG_KEY = "Канал не существует"
 
 Validation = dict[str, list[str]]
 
@@ -60,147 +49,194 @@ def i2crm_error(message: str, status: int, validation: Validation | None = None)
     return FakeResponse(200, {"error": message, "data": data})
 
 
-def _invalid(validation: Validation) -> FakeResponse:
-    return i2crm_error("Ошибка валидации данных", 400, validation)
+def _ok(data: Any) -> FakeResponse:
+    return FakeResponse(200, {"error": False, "data": data})
 
 
-def _text_and_files_problems(body: dict[str, Any]) -> Validation:
-    problems: Validation = {}
-    text, files = body.get("text"), body.get("files")
-    if text is not None and (not isinstance(text, str) or not text.strip()):
-        problems["text"] = ["Поле text должно быть непустой строкой."]
-    elif isinstance(text, str) and len(text) > TEXT_LIMIT:
-        problems["text"] = [f"Поле text не может быть длиннее {TEXT_LIMIT} символов."]
-    if files is not None:
-        if not isinstance(files, list) or not files or len(files) > FILES_LIMIT:
-            problems["files"] = [f"Поле files должно быть списком от 1 до {FILES_LIMIT} ссылок."]
-        else:
-            for index, url in enumerate(files):
-                if not is_http_url(url):
-                    problems[f"files.{index}"] = [f"Поле files.{index} должно быть корректным URL."]
-    if text is None and files is None:
-        problems["text"] = ["Поле text обязательно, если не переданы files."]
-    return problems
+def _entry_json(entry: Any) -> dict[str, Any]:
+    return entry.json if isinstance(entry.json, dict) else {}
 
 
-def _send_problems(body: dict[str, Any], channel: FakeChannel) -> Validation:
-    problems: Validation = {name: ["Неизвестное поле."] for name in sorted(set(body) - SEND_FIELDS)}
-    for name in ("domain", "source", "client"):
-        if not isinstance(body.get(name), str) or not body[name]:
-            problems[name] = [f"Поле {name} обязательно для заполнения."]
-    if "domain" not in problems and body["domain"] != channel.transport:
-        problems["domain"] = ["Значение поля domain не соответствует каналу."]
-    if "source" not in problems and body["source"] != channel.phone:
-        problems["source"] = ["Источник не принадлежит этому каналу."]
-    if "client" not in problems and not _CLIENT.match(body["client"]):
-        problems["client"] = ["Поле client должно содержать от 10 до 15 цифр."]
-    problems.update(_text_and_files_problems(body))
-    return problems
+PROFILE = FakeProfile(
+    provider="i2crm",
+    send=Route("POST", "/target/feedback"),
+    channels=Route("GET", "/targets"),
+    channel_of=lambda e: e.query.get("key"),
+    number_of=lambda e: _entry_json(e).get("client"),
+    auth={"query": "key"},
+    key_of=lambda e: None,
+    request_id_of=lambda e: None,
+    status_words={"sent": "sent", "delivered": "delivered", "read": "read", "error": "error"},
+    key_rejected=CannedAnswer(200, {"error": WRONG_KEY, "data": {"status": 404}}),
+    error_in_ok=lambda text: CannedAnswer(200, {"error": text, "data": {"status": 400}}),
+    accepted_without_id=CannedAnswer(200, {"error": False, "data": {"external_ids": [], "queued": False}}),
+    signature_count=lambda delivery: 0,
+    delivery_error=lambda reason: {"code": "not_delivered", "message": reason},
+)
 
 
 class I2crmFake(ProviderFake):
-    """i2crm: user token for channels, per-channel send keys, always-200 envelopes, no idempotency."""
+    """i2crm: user token for the account, a key per target, always-200 envelopes, no idempotency."""
 
     name = "i2crm"
     default_base_url = "https://app.i2crm.ru/api_v1"
     channel_states = frozenset({"active", "inactive"})
     status_vocabulary = frozenset({"sent", "delivered", "read", "error"})
+    profile = PROFILE
+    contract_webhook = "status"
 
     def _reset_provider_state(self) -> None:
-        self._next_channel_id = 1
-        self._next_message_id = 1
+        self._next_id = 1
+        self.queue_sends = False  # answer queued: true with no external_ids yet
+        self._external: dict[str, str] = {}  # data.id -> the messenger id the webhooks name
+        self._clients: dict[str, tuple[str, str]] = {}  # data.id -> (client, target key)
 
     def _new_channel(self, phone: str, state: str, name: str, transport: str) -> FakeChannel:
-        channel_id = self._next_channel_id
-        self._next_channel_id += 1
-        key = uuid.uuid4().hex
-        return FakeChannel(id=str(channel_id), phone=phone, name=name, state=state, transport=transport, key=key)
+        channel_id = self._next_id
+        self._next_id += 1
+        return FakeChannel(
+            id=str(channel_id), phone=phone, name=name, state=state, transport=transport, key=uuid.uuid4().hex
+        )
+
+    def _account(self, channel: FakeChannel) -> dict[str, Any]:
+        return {
+            "id": 1000 + int(channel.id),
+            "account_id": channel.phone,
+            "name": channel.name,
+            "active": channel.state == "active",
+        }
 
     def process(self, request: FakeRequest) -> FakeResponse:
-        method = _ROUTES.get(request.path)
-        if method is None:
+        route = self.contract.knows_route(request.method, request.path)
+        if route is None:
             return i2crm_error("Метод не найден", 404)
-        if request.method != method:
+        if route is False:
             return i2crm_error("Метод не поддерживается", 405)
-        if request.path == "/target/feedback":
-            return self._send(request)
-        if request.query.get("token") not in self.api_keys:
-            return i2crm_error("Неверный токен", 401)
-        if request.path == "/targets":
+        if request.path in ("/targets", "/sources"):
+            if request.query.get("token") not in self.api_keys:
+                return i2crm_error("Неверный токен", 401)
+            return self._account_lists(request.path)
+        channel = next((c for c in self.channels.values() if c.key and c.key == request.query.get("key")), None)
+        if channel is None:
+            return i2crm_error(WRONG_KEY, 404)
+        problems = self.contract_problems(request)
+        if problems:
+            return i2crm_error("Ошибка валидации данных", 400, {p.field: [p.message] for p in problems})
+        if request.path == "/target/validate":
+            return _ok({"name": self._target_name(channel)})
+        if request.path == "/target/sources":
+            return _ok({channel.transport: [self._account(channel)]})
+        return self._send(request.json, channel)
+
+    @staticmethod
+    def _target_name(channel: FakeChannel) -> str:
+        return f"Исходящий канал №{channel.id}"
+
+    def _account_lists(self, path: str) -> FakeResponse:
+        if path == "/targets":
             targets = [
-                {"id": int(c.id), "name": c.name, "active": c.state == "active", "key": c.key}
+                {
+                    "id": int(c.id),
+                    "channel": "public_api",
+                    "name": self._target_name(c),
+                    "active": c.state == "active",
+                    "key": c.key,
+                }
                 for c in self.channels.values()
             ]
-            return FakeResponse(200, {"error": False, "data": {"list": targets}})
-        sources = [
-            {
-                "id": int(c.id),
-                "channel": c.transport,
-                "account_id": c.phone,
-                "name": c.name,
-                "active": c.state == "active",
-            }
-            for c in self.channels.values()
-        ]
-        return FakeResponse(200, {"error": False, "data": {"list": sources}})
+            return _ok({"list": targets})
+        return _ok({"list": [self._account(c) | {"channel": c.transport} for c in self.channels.values()]})
 
-    def _send(self, request: FakeRequest) -> FakeResponse:
-        key = request.query.get("key")
-        channel = next((c for c in self.channels.values() if key and c.key == key), None)
-        if channel is None:
-            return i2crm_error("Неверный ключ канала", 401)
-        body = request.json
-        if request.json_error is not None or not isinstance(body, dict):
-            return _invalid({"body": ["Тело запроса должно быть JSON-объектом."]})
-        problems = _send_problems(body, channel)
+    def _send(self, body: dict[str, Any], channel: FakeChannel) -> FakeResponse:
+        problems: Validation = {}
+        if body["domain"] != channel.transport:
+            problems["domain"] = ["Значение поля domain не соответствует аккаунту отправителя."]
+        if body["source"] != channel.phone:
+            problems["source"] = ["Нет активного канала для написания с этого аккаунта."]
+        client: str = body["client"]
+        if channel.transport in SENDER_KINDS and not (client.isdigit() and 10 <= len(client) <= 15):
+            problems["client"] = ["Поле client должно содержать от 10 до 15 цифр."]
+        text, url = body.get("text"), body.get("url")
+        if text is None and url is None:
+            problems["text"] = ["Поле text обязательно, если не передан url."]
+        elif isinstance(text, str) and len(text) > TEXT_LIMIT:
+            problems["text"] = [f"Поле text не может быть длиннее {TEXT_LIMIT} символов."]
         if problems:
-            return _invalid(problems)
+            return i2crm_error("Ошибка валидации данных", 400, problems)
         if channel.state != "active":
             return i2crm_error("Канал неактивен", 403)
-        client: str = body["client"]
         if client in self.not_on_whatsapp:
-            message = "Номер клиента не зарегистрирован в WhatsApp"
-            return i2crm_error(message, 400, {"client": ["Номер не зарегистрирован в WhatsApp."]})
+            return i2crm_error(
+                "Номер клиента не зарегистрирован в WhatsApp", 400, {"client": ["Номер не зарегистрирован в WhatsApp."]}
+            )
         attachments: list[Attachment] = []
-        for index, url in enumerate(body.get("files") or []):
+        if url is not None:
             try:
                 got = download(url, FILE_LIMIT_BYTES)
             except DownloadError as error:
                 reason = "Файл больше 16 МБ." if error.too_large else "Не удалось загрузить файл по ссылке."
-                return i2crm_error("Не удалось загрузить файл", 400, {f"files.{index}": [reason]})
+                return i2crm_error("Не удалось загрузить файл", 400, {"url": [reason]})
             attachments.append(
                 Attachment(url=got.url, filename=got.filename, content_type=got.content_type, size=got.size)
             )
-        message_id = self._next_message_id
-        self._next_message_id += 1
-        self._accept(str(message_id), channel, client, body.get("text"), attachments, None)
-        return FakeResponse(200, {"error": False, "data": {"id": message_id, "external_ids": [], "queued": False}})
+        message_id = str(self._next_id)
+        self._next_id += 1
+        external_id = f"wamid.{uuid.uuid4().hex}"
+        self._external[message_id] = external_id
+        self._clients[message_id] = (client, channel.key or "")
+        self._accept(message_id, channel, client, text, attachments, None)
+        ids = [] if self.queue_sends else [external_id]
+        return _ok({"id": int(message_id), "external_ids": ids, "queued": self.queue_sends})
 
-    def error_body_for_status(self, status: int) -> Any:
-        return {"error": "Внутренняя ошибка сервера", "data": {"status": status}}
+    def error_for_status(self, status: int) -> FakeResponse:
+        return FakeResponse(status, {"error": "Внутренняя ошибка сервера", "data": {"status": status}})
 
     def rate_limited(self, retry_after: int) -> FakeResponse:
-        return FakeResponse(
-            429,
-            {"error": "Слишком много запросов", "data": {"status": 429}},
-            {"Retry-After": str(retry_after)},
+        response = i2crm_error("Слишком много запросов", 429)
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+
+    def external_id_of(self, message_id: str) -> str:
+        """The messenger id the webhooks name for an accepted message (not its ``data.id``)."""
+        return self._external[message_id]
+
+    def status_delivery(
+        self, message_id: str, status: str, error: dict[str, Any] | None, options: StatusOptions
+    ) -> tuple[str, str, dict[str, str], bytes]:
+        any_key = next((c.key or "" for c in self.channels.values()), "")
+        client, key = self._clients.get(message_id, ("", any_key))  # an unknown message: still the account's key
+        if options.forged:
+            key = uuid.uuid4().hex
+        return (
+            self._webhook_target(),
+            "POST",
+            {} if options.unsigned else {"X-Auth-Token": key},
+            self._event(message_id, status, error, client, utc_now()),
         )
 
-    def status_payload(
-        self, message_id: str, status: str, error: dict[str, Any] | None, now: datetime
-    ) -> dict[str, Any]:
+    def _event(self, message_id: str, status: str, error: dict[str, Any] | None, client: str, now: datetime) -> bytes:
         if error is None and status == "error":
             error = {"code": "not_delivered", "message": "Сообщение не доставлено"}
-        return {
-            "type": "status",
-            "external_id": message_id,
-            "status": status,
-            "error_code": error.get("code") if error else None,
-            "error_message": error.get("message") if error else None,
-            "datetime": now.isoformat(timespec="seconds"),
-        }
+        channel = next((m.channel for m in self._outbox if m.id == message_id), "")
+        transport = next((c.transport for c in self.channels.values() if c.phone == channel), "whatsapp")
+        return encode_payload(
+            {
+                "type": "status",
+                "channel": transport,
+                "status": status,
+                "client_id": client,
+                "external_id": self._external.get(message_id, message_id),
+                "error_code": error.get("code") if error else None,
+                "error_message": error.get("message") if error else None,
+                "datetime": now.isoformat(timespec="seconds"),
+            }
+        )
 
-    def webhook_headers(self, raw: bytes, signature: str | None, unsigned: bool) -> dict[str, str]:
-        if signature is not None:
-            raise ValueError("i2crm webhooks carry no signature; signature= makes no sense here")
-        return {}
+    def emit_edit(self, message_id: str) -> int:
+        """An edit of a sent message: a PATCH the CRM must answer 200 with JSON, changing no status."""
+        client, key = self._clients[message_id]
+        raw = self._event(message_id, "sent", None, client, utc_now())
+        delivery = deliver(self._webhook_target(), raw, {"X-Auth-Token": key}, "PATCH")
+        with self._lock:
+            self.webhook_deliveries.append(delivery)
+        return delivery.status

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from mocks.channel import FakeChannel
 from mocks.journal import JournalEntry
 from mocks.outbox import OutboxMessage
+from mocks.profile import FakeProfile
+from mocks.provider_fake import StatusOptions
+from mocks.webhook_delivery import WebhookDelivery
 
 
 class JournalView(Protocol):
@@ -38,10 +42,16 @@ class FakeProvider(Protocol):
 
     base_url: str
     webhook_url: str | None
-    webhook_secret: str | None
+    page_size: int | None
 
     @property
     def name(self) -> str: ...
+
+    @property
+    def profile(self) -> FakeProfile: ...
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]: ...
 
     @property
     def journal(self) -> JournalView: ...
@@ -86,9 +96,10 @@ class FakeProvider(Protocol):
         status: str,
         *,
         error: dict[str, Any] | None = None,
-        signature: str | None = None,
-        unsigned: bool = False,
+        options: StatusOptions | None = None,
     ) -> int: ...
+
+    def replay_last_webhook(self) -> int: ...
 
     def reset(self) -> None: ...
 
@@ -114,3 +125,5 @@ class FakeProviders(Protocol):
     def outbox(self) -> list[OutboxMessage]: ...
 
     def configure_webhooks(self, crm_base_url: str) -> None: ...
+
+    def set_clock(self, moment: datetime) -> None: ...

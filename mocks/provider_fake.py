@@ -1,9 +1,12 @@
 """The machinery the three fakes share: keys, channels, journal, faults, outbox, rate window, webhooks.
 
-A subclass implements ``process()`` (the provider's own routing, auth and validation), its error formats,
-and its status-webhook format. ``handle()`` wraps ``process()`` with faults and the journal; it holds the
-fake's lock for the whole request, so content downloads and Wazzup's webhook test POST happen under it
+A subclass implements ``process()`` (the provider's own routing, auth and validation -- the request is
+first checked against the provider's contract, ``contracts/<name>.yaml``), its error formats, and its
+status webhooks (``deliver_status``). ``handle()`` wraps ``process()`` with faults and the journal; it
+holds the fake's lock for the whole request, so content downloads and webhook test calls happen under it
 (the URLs they hit must not call back into the same fake).
+
+A fake never learns a CRM secret except the way its provider does (from a registration call).
 """
 
 from __future__ import annotations
@@ -12,16 +15,20 @@ import math
 import threading
 from abc import ABC, abstractmethod
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+import requests
+
 from mocks.channel import FakeChannel, phone_digits
 from mocks.clock import utc_now
+from mocks.contract import Contract, Problem, contract
 from mocks.faults import Fault, FaultPlan
 from mocks.journal import Journal, JournalEntry
 from mocks.outbox import Attachment, OutboxMessage
-from mocks.webhook_delivery import WebhookDelivery, deliver, encode_payload
+from mocks.profile import FakeProfile
+from mocks.webhook_delivery import WebhookDelivery, deliver
 from mocks.wire import FakeRequest, FakeResponse, Outcome
 
 
@@ -33,6 +40,23 @@ class RateLimit:
     per_seconds: float
 
 
+@dataclass(frozen=True)
+class StatusOptions:
+    """How a status webhook is delivered (the defaults: exactly as the provider sends it).
+
+    ``forged``: by a third party that does not know the CRM's secret; ``unsigned``: without any
+    authentication; ``signed_ago``: produced (and signed) that many seconds ago, delivered now;
+    ``reuse_delivery_id``: with the delivery id of an earlier delivery; ``lost``: the provider records
+    the status but the delivery never reaches the CRM.
+    """
+
+    forged: bool = False
+    unsigned: bool = False
+    signed_ago: float = 0.0
+    reuse_delivery_id: str | None = None
+    lost: bool = False
+
+
 class ProviderFake(ABC):
     """A stateful fake of one provider's HTTP API."""
 
@@ -40,6 +64,8 @@ class ProviderFake(ABC):
     default_base_url: ClassVar[str]
     channel_states: ClassVar[frozenset[str]]
     status_vocabulary: ClassVar[frozenset[str]]
+    profile: ClassVar[FakeProfile]
+    contract_webhook: ClassVar[str]  # the contract's ``webhooks`` entry its deliveries follow
     default_rate_limit: ClassVar[RateLimit | None] = None
 
     def __init__(self, base_url: str | None = None) -> None:
@@ -50,20 +76,24 @@ class ProviderFake(ABC):
         self.webhook_deliveries: list[WebhookDelivery] = []
         self._init_state()
 
+    @property
+    def contract(self) -> Contract:
+        return contract(self.name)
+
     def _init_state(self) -> None:
         self.api_keys: set[str] = set()
         self.channels: dict[str, FakeChannel] = {}
         self.not_on_whatsapp: set[str] = set()
         self.rate_limit: RateLimit | None = self.default_rate_limit
         self.webhook_url: str | None = None
-        self.webhook_secret: str | None = None
+        self.page_size: int | None = None  # the most channels one page lists (providers that page)
         self._outbox: list[OutboxMessage] = []
         self._hits: deque[datetime] = deque()
         self._reset_provider_state()
 
     @abstractmethod
     def _reset_provider_state(self) -> None:
-        """Clear the provider's own memories (idempotency windows, counters)."""
+        """Clear the provider's own memories (idempotency windows, counters, registrations)."""
 
     def reset(self) -> None:
         """Back to empty: no keys, channels, faults, journal, outbox, windows or webhook settings."""
@@ -220,10 +250,17 @@ class ProviderFake(ABC):
             return FakeResponse(0, outcome=never_reached[fault.kind], delay=delay), False
         if fault.kind == "status":
             status = fault.status or 500
-            body = fault.body if fault.body is not None else self.error_body_for_status(status)
-            return FakeResponse(status, body, dict(fault.headers or {})), True
+            if fault.body is not None:
+                return FakeResponse(status, fault.body, dict(fault.headers or {})), True
+            generic = self.error_for_status(status)
+            generic.headers.update(fault.headers or {})
+            return generic, True
         if fault.kind == "rate_limit":
             return self.rate_limited(fault.retry_after), True
+        if fault.kind == "processing":
+            response = self.process_slowly(request, fault.seconds if fault.seconds is not None else 30.0)
+            response.outcome, response.delay = Outcome.READ_TIMEOUT, fault.hold_seconds
+            return response, True
         response = self.process(request)
         if fault.kind == "lost_answer":
             response.outcome = Outcome.READ_TIMEOUT
@@ -233,6 +270,10 @@ class ProviderFake(ABC):
             if request.timeout is not None and response.delay >= request.timeout:
                 response.outcome = Outcome.READ_TIMEOUT
         return response, True
+
+    def process_slowly(self, request: FakeRequest, seconds: float) -> FakeResponse:
+        """Processing that takes ``seconds`` (a provider that tracks it overrides this)."""
+        return self.process(request)
 
     def _over_rate_limit(self) -> int | None:
         """Count one request against the window; the Retry-After seconds when it is over the limit."""
@@ -248,13 +289,17 @@ class ProviderFake(ABC):
         self._hits.append(now)
         return None
 
+    def contract_problems(self, request: FakeRequest) -> list[Problem]:
+        """What the provider's documented contract says is wrong with ``request``."""
+        return self.contract.request_problems(request)
+
     @abstractmethod
     def process(self, request: FakeRequest) -> FakeResponse:
         """The provider's own behaviour: routing, auth, rate limit, validation, state changes."""
 
     @abstractmethod
-    def error_body_for_status(self, status: int) -> Any:
-        """The provider's generic error body for an injected ``status`` fault without a body."""
+    def error_for_status(self, status: int) -> FakeResponse:
+        """The provider's generic error answer for an injected ``status`` fault without a body."""
 
     @abstractmethod
     def rate_limited(self, retry_after: int) -> FakeResponse:
@@ -268,30 +313,59 @@ class ProviderFake(ABC):
         status: str,
         *,
         error: dict[str, Any] | None = None,
-        signature: str | None = None,
-        unsigned: bool = False,
+        options: StatusOptions | None = None,
     ) -> int:
-        """POST a status webhook in this provider's format to ``webhook_url``; the CRM's HTTP status."""
+        """Deliver a status webhook about an accepted message, as the provider does; the CRM's HTTP status.
+
+        ``message_id`` is the outbox id. A ``lost`` delivery returns 0 (nothing reached the CRM).
+        """
         if status not in self.status_vocabulary:
             raise ValueError(f"{self.name}: unknown status {status!r}; use {sorted(self.status_vocabulary)}")
-        url = self._webhook_target()
-        raw = encode_payload(self.status_payload(message_id, status, error, utc_now()))
-        delivery = deliver(url, raw, self.webhook_headers(raw, signature, unsigned))
+        chosen = options or StatusOptions()
+        with self._lock:
+            self.record_status(message_id, status, error)
+            if chosen.lost:
+                return 0
+            url, method, headers, raw = self.status_delivery(message_id, status, error, chosen)
+        delivery = deliver(url, raw, headers, method)
+        if chosen.forged or chosen.unsigned:
+            delivery = replace(delivery, third_party=True)
         with self._lock:
             self.webhook_deliveries.append(delivery)
         return delivery.status
 
+    def replay_last_webhook(self) -> int:
+        """Deliver the last webhook again, byte for byte (a replay by whoever captured it)."""
+        with self._lock:
+            if not self.webhook_deliveries:
+                raise RuntimeError(f"{self.name}: no webhook was delivered yet")
+            last = self.webhook_deliveries[-1]
+        delivery = replace(
+            deliver(last.url, last.body.encode("utf-8"), dict(last.headers), last.method), third_party=True
+        )
+        with self._lock:
+            self.webhook_deliveries.append(delivery)
+        return delivery.status
+
+    def record_status(self, message_id: str, status: str, error: dict[str, Any] | None) -> None:  # noqa: B027
+        """Remember what the provider knows of a message (providers that can be asked override this)."""
+
+    @abstractmethod
+    def status_delivery(
+        self, message_id: str, status: str, error: dict[str, Any] | None, options: StatusOptions
+    ) -> tuple[str, str, dict[str, str], bytes]:
+        """The webhook call: URL, method, headers and the exact body bytes."""
+
     def _webhook_target(self) -> str:
         if not self.webhook_url:
-            raise RuntimeError(f"{self.name}: webhook_url is not set, nowhere to send the status")
+            raise RuntimeError(f"{self.name}: no webhook address is known, nowhere to send the status")
         return self.webhook_url
 
-    @abstractmethod
-    def status_payload(
-        self, message_id: str, status: str, error: dict[str, Any] | None, now: datetime
-    ) -> dict[str, Any]:
-        """The webhook body."""
-
-    @abstractmethod
-    def webhook_headers(self, raw: bytes, signature: str | None, unsigned: bool) -> dict[str, str]:
-        """The webhook's authentication headers."""
+    def test_call(self, url: str, headers: dict[str, str], raw: bytes) -> WebhookDelivery | str:
+        """A registration's test call; the delivery, or why it could not be made."""
+        try:
+            delivery = deliver(url, raw, headers)
+        except requests.RequestException as error:
+            return str(error)
+        self.webhook_deliveries.append(delivery)
+        return delivery

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from mocks import clock
 from mocks.default import DefaultFake
 from mocks.i2crm import I2crmFake
 from mocks.outbox import OutboxMessage
@@ -9,6 +12,7 @@ from mocks.provider_fake import ProviderFake
 from mocks.wazzup import WazzupFake
 
 PROVIDER_NAMES = ("wazzup", "i2crm", "default")
+FAKE_CLASSES: dict[str, type[ProviderFake]] = {"wazzup": WazzupFake, "i2crm": I2crmFake, "default": DefaultFake}
 
 
 class ProviderFakes:
@@ -45,7 +49,10 @@ class ProviderFakes:
         return sorted((m for fake in self.all() for m in fake.outbox), key=lambda m: m.sequence)
 
     def configure_webhooks(self, crm_base_url: str) -> None:
-        """Point i2crm and Default at the CRM's webhook routes (Wazzup subscribes through PATCH /webhooks)."""
-        base = crm_base_url.rstrip("/")
-        self.i2crm.webhook_url = f"{base}/api/webhooks/i2crm"
-        self.default.webhook_url = f"{base}/api/webhooks/default"
+        """Enter the CRM's callback URL where a person would: in the i2crm cabinet (no secret; i2crm signs
+        with the channel key). Wazzup and Default learn theirs from the CRM's registration calls."""
+        self.i2crm.webhook_url = f"{crm_base_url.rstrip('/')}/api/webhooks/i2crm"
+
+    def set_clock(self, moment: datetime) -> None:
+        """The fakes' clock reads ``moment`` from now on (a standalone server following a remote scenario)."""
+        clock.set_now(moment)

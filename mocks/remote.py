@@ -7,6 +7,8 @@ ValueError, 409 -> RuntimeError, 502 (CRM unreachable for a webhook) -> requests
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -17,8 +19,9 @@ from mocks.channel import FakeChannel, phone_digits
 from mocks.faults import Fault
 from mocks.journal import JournalEntry, JournalQueries
 from mocks.outbox import OutboxMessage
-from mocks.provider_fake import RateLimit
-from mocks.registry import PROVIDER_NAMES
+from mocks.profile import FakeProfile
+from mocks.provider_fake import RateLimit, StatusOptions
+from mocks.registry import FAKE_CLASSES, PROVIDER_NAMES
 from mocks.webhook_delivery import WebhookDelivery
 
 CONTROL_TIMEOUT_SECONDS = 30.0
@@ -108,13 +111,17 @@ class RemoteProviderFake:
         self._call("PATCH", "/webhook", json={"url": value})
 
     @property
-    def webhook_secret(self) -> str | None:
-        secret: str | None = self._state()["webhook_secret"]
-        return secret
+    def profile(self) -> FakeProfile:
+        return FAKE_CLASSES[self.name].profile
 
-    @webhook_secret.setter
-    def webhook_secret(self, value: str | None) -> None:
-        self._call("PATCH", "/webhook", json={"secret": value})
+    @property
+    def page_size(self) -> int | None:
+        size: int | None = self._state()["page_size"]
+        return size
+
+    @page_size.setter
+    def page_size(self, value: int | None) -> None:
+        self._call("PUT", "/page-size", json={"page_size": value})
 
     @property
     def rate_limit(self) -> RateLimit | None:
@@ -195,17 +202,14 @@ class RemoteProviderFake:
         status: str,
         *,
         error: dict[str, Any] | None = None,
-        signature: str | None = None,
-        unsigned: bool = False,
+        options: StatusOptions | None = None,
     ) -> int:
-        body = {
-            "message_id": message_id,
-            "status": status,
-            "error": error,
-            "signature": signature,
-            "unsigned": unsigned,
-        }
+        body = {"message_id": message_id, "status": status, "error": error, **asdict(options or StatusOptions())}
         crm_status: int = self._call("POST", "/status", json=body)["crm_status"]
+        return crm_status
+
+    def replay_last_webhook(self) -> int:
+        crm_status: int = self._call("POST", "/webhook-replay")["crm_status"]
         return crm_status
 
     def reset(self) -> None:
@@ -238,3 +242,6 @@ class RemoteProviderFakes:
 
     def configure_webhooks(self, crm_base_url: str) -> None:
         self._client.call("POST", "/webhooks", json={"crm_base_url": crm_base_url})
+
+    def set_clock(self, moment: datetime) -> None:
+        self._client.call("PUT", "/clock", json={"now": moment.isoformat()})

@@ -8,14 +8,17 @@ Transport outcomes become the exceptions ``requests`` itself raises, with the sa
 - refused          -> ``ConnectionError(MaxRetryError(reason=NewConnectionError))``
 - reset            -> ``ConnectionError(ProtocolError("Connection aborted.", ConnectionResetError))``
 
-Nothing sleeps: a slow answer is a ``ReadTimeout`` when it exceeds the call's read timeout
-(``request.req_kwargs["timeout"]``), else an immediate answer. Register loopback URLs (the CRM emulator)
+Nothing sleeps, but waiting costs scenario time: with ``elapse`` given (the frozen clock's tick), a
+timeout or a lost answer moves the clock by the call's timeout (``request.req_kwargs["timeout"]``), a
+slow answer by its delay (or by the timeout, when the delay exceeds it: then it is a ``ReadTimeout``).
+Register loopback URLs (the CRM emulator)
 with ``rsps.add_passthru`` yourself; the fakes' own outbound calls (webhooks, downloads) go through it too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -45,19 +48,22 @@ def url_pattern(base_url: str) -> re.Pattern[str]:
     return re.compile(re.escape(base_url.rstrip("/")) + r"(?:[/?#].*)?$")
 
 
-def mount(rsps: responses.RequestsMock, fakes: FakeProviders) -> None:
+Elapse = Callable[[float], None]
+
+
+def mount(rsps: responses.RequestsMock, fakes: FakeProviders, elapse: Elapse | None = None) -> None:
     """Register every fake of ``fakes`` (which must be in-process ``ProviderFake`` objects) on ``rsps``."""
     for fake in fakes.all():
         if not isinstance(fake, ProviderFake):
             raise TypeError(f"{fake!r} is not an in-process fake")
-        mount_fake(rsps, fake)
+        mount_fake(rsps, fake, elapse)
 
 
-def mount_fake(rsps: responses.RequestsMock, fake: ProviderFake) -> None:
+def mount_fake(rsps: responses.RequestsMock, fake: ProviderFake, elapse: Elapse | None = None) -> None:
     """Register one fake for all methods under its base URL."""
     pattern = url_pattern(fake.base_url)
     for method in METHODS:
-        rsps.add_callback(method, pattern, callback=partial(_answer, fake), content_type=None)
+        rsps.add_callback(method, pattern, callback=partial(_answer, fake, elapse), content_type=None)
 
 
 def read_timeout(value: Any, part: int = 1) -> float | None:
@@ -91,9 +97,21 @@ def fake_request(fake: ProviderFake, prepared: PreparedRequest) -> FakeRequest:
     )
 
 
-def _answer(fake: ProviderFake, prepared: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+def waited(outcome: Outcome, delay: float, timeout: float | None) -> float:
+    """How long the client waited for this outcome."""
+    if outcome in (Outcome.CONNECT_TIMEOUT, Outcome.READ_TIMEOUT):
+        return timeout if timeout is not None else delay
+    if outcome is Outcome.ANSWERED:
+        return min(delay, timeout) if timeout is not None else delay
+    return 0.0
+
+
+def _answer(fake: ProviderFake, elapse: Elapse | None, prepared: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
     request = fake_request(fake, prepared)
     response = fake.handle(request)
+    seconds = waited(response.outcome, response.delay, request.timeout)
+    if elapse is not None and seconds > 0:
+        elapse(seconds)
     if response.outcome is Outcome.ANSWERED:
         return response.status, response.all_headers(), response.body_bytes()
     raise transport_error(response.outcome, prepared)

@@ -11,7 +11,7 @@ import requests
 
 from mocks.clock import utc_now
 
-WEBHOOK_TIMEOUT_SECONDS = 10.0
+WEBHOOK_TIMEOUT_SECONDS = 30.0  # Wazzup waits 30 s for the answer
 
 
 def encode_payload(payload: Any) -> bytes:
@@ -24,11 +24,13 @@ class WebhookDelivery:
     """One webhook POST and the CRM's answer."""
 
     url: str
+    method: str
     headers: dict[str, str]
     body: str
     status: int
     response_text: str
     time: datetime
+    third_party: bool = False  # forged or unauthenticated: not a delivery the provider made
 
     @property
     def answered_json(self) -> bool:
@@ -43,11 +45,13 @@ class WebhookDelivery:
         """A JSON-ready dict (the control API's wire form)."""
         return {
             "url": self.url,
+            "method": self.method,
             "headers": self.headers,
             "body": self.body,
             "status": self.status,
             "response_text": self.response_text,
             "time": self.time.isoformat(),
+            "third_party": self.third_party,
         }
 
     @classmethod
@@ -55,20 +59,23 @@ class WebhookDelivery:
         """The inverse of ``to_json``."""
         return cls(
             url=data["url"],
+            method=data.get("method", "POST"),
             headers=dict(data["headers"]),
             body=data["body"],
             status=data["status"],
             response_text=data["response_text"],
             time=datetime.fromisoformat(data["time"]),
+            third_party=bool(data.get("third_party", False)),
         )
 
 
-def deliver(url: str, raw: bytes, headers: dict[str, str]) -> WebhookDelivery:
-    """POST ``raw`` JSON to ``url``; connection failures propagate as ``requests`` exceptions."""
+def deliver(url: str, raw: bytes, headers: dict[str, str], method: str = "POST") -> WebhookDelivery:
+    """Send ``raw`` JSON to ``url``; connection failures propagate as ``requests`` exceptions."""
     sent_headers = {"Content-Type": "application/json; charset=utf-8", **headers}
-    response = requests.post(url, data=raw, headers=sent_headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
+    response = requests.request(method, url, data=raw, headers=sent_headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
     return WebhookDelivery(
         url=url,
+        method=method,
         headers=sent_headers,
         body=raw.decode("utf-8"),
         status=response.status_code,

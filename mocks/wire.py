@@ -86,7 +86,9 @@ class FakeResponse:
     headers: dict[str, str] = field(default_factory=dict)
     outcome: Outcome = Outcome.ANSWERED
     delay: float = 0.0
-    """Seconds the standalone mount waits before the outcome (slow answers, held connections)."""
+    """Seconds the client waits before the outcome (slow answers, held connections): really, standalone;
+    on the scenario clock, in-process."""
+    content_type: str = "application/json; charset=utf-8"
 
     def body_bytes(self) -> bytes:
         """The JSON body as UTF-8 bytes (empty for no body)."""
@@ -98,5 +100,5 @@ class FakeResponse:
         """Headers to send, with the JSON content type when there is a body."""
         headers = dict(self.headers)
         if self.json is not None and not any(name.lower() == "content-type" for name in headers):
-            headers["Content-Type"] = "application/json; charset=utf-8"
+            headers["Content-Type"] = self.content_type
         return headers

@@ -58,8 +58,6 @@ def connected_with_key(crm_api: CrmDriver, providers: Any, service: str, key: st
 def connect(crm: CrmDriver, ctx: ScenarioContext, providers: Any, service: str, key: str) -> None:
     """Ключ может быть «(пусто)», «(пробелы)» или ``{k × 301}``."""
     ctx.last_connect = crm.connect_integration(service, text_macros.expand(key))
-    if ctx.last_connect.connected:
-        fake_of(providers, service).webhook_secret = crm.integration(service).webhook_secret
 
 
 @when(phrase("администратор отключает сервис «{service}»"))

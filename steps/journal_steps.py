@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from typing import Any
 from urllib.parse import quote
 
 from pytest_bdd import then
 
+from drivers.protocol import CrmDriver
 from steps import text_macros
+from steps.context import ScenarioContext
 from steps.durations import parse_duration
 from steps.phrases import phrase
 from steps.provider_terms import digits, fake_of, send_requests
 
 _MISSING = object()
+BP_TITLE = "Отправка сообщения в WhatsApp из бизнес процесса"
 
 
 def field_value(body: Any, path: str) -> Any:
@@ -124,23 +128,60 @@ def query_value(providers: Any, service: str, name: str, value: str) -> None:
     assert all(v == wanted for v in seen), f"параметр адреса {name}: ожидалось {wanted!r}, передано {seen}"
 
 
-def idempotency_keys(service: str, sends: list[Any]) -> list[str | None]:
-    """Default's ``Idempotency-Key`` header, Wazzup's ``crmMessageId``; i2crm has none."""
-    return [e.header("Idempotency-Key") or (e.json or {}).get("crmMessageId") for e in sends]
+def idempotency_keys(fake: Any, sends: list[Any]) -> list[str | None]:
+    """Each send's idempotency key, as the provider's profile reads it (None: the provider has none)."""
+    return [fake.profile.key_of(e) for e in sends]
 
 
 @then(phrase("все запросы на отправку в «{service}» несут один и тот же ключ идемпотентности"))
 def same_key(providers: Any, service: str) -> None:
-    _, sends = _sends(providers, service)
-    keys = idempotency_keys(service, sends)
+    fake, sends = _sends(providers, service)
+    keys = idempotency_keys(fake, sends)
     assert None not in keys and len(set(keys)) == 1, f"ожидался один ключ идемпотентности на попытки, переданы {keys}"
 
 
 @then(phrase("запросы на отправку в «{service}» несут разные ключи идемпотентности"))
 def different_keys(providers: Any, service: str) -> None:
-    _, sends = _sends(providers, service)
-    keys = idempotency_keys(service, sends)
+    fake, sends = _sends(providers, service)
+    keys = idempotency_keys(fake, sends)
     assert None not in keys and len(set(keys)) == len(keys), f"ожидались разные ключи идемпотентности, переданы {keys}"
+
+
+@then(phrase("ключ идемпотентности каждого запроса на отправку в «{service}» — случайный UUID"))
+def random_keys(providers: Any, service: str) -> None:
+    """UUID версии 4, а не что-то, выведенное из номеров в базе CRM."""
+    fake, sends = _sends(providers, service)
+    keys = idempotency_keys(fake, sends)
+    wrong = [k for k in keys if not _is_uuid4(k)]
+    assert not wrong, f"ключи идемпотентности не UUID v4: {wrong}"
+
+
+def _is_uuid4(value: str | None) -> bool:
+    try:
+        return value is not None and uuid.UUID(value).version == 4 and str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False
+
+
+@then(phrase("сервис «{service}» получил запросов о судьбе сообщения: {count:d}"))
+def look_up_count(providers: Any, service: str, count: int) -> None:
+    """Вопросы сверки: что стало с сообщением (по его id или по ключу идемпотентности)."""
+    fake = fake_of(providers, service)
+    asked = [e for e in fake.journal if e.method == "GET" and not fake.profile.channels.matches(e)]
+    assert len(asked) == count, f"{service}: ожидалось вопросов о сообщении {count}, было {len(asked)}: " + (
+        "; ".join(f"{e.method} {e.path} {dict(e.query)} → {e.status}" for e in asked) or "ни одного"
+    )
+
+
+@then(phrase("в ленте сделки с номером запроса сервиса «{service}» запись об отправке со статусом «{status:A}»"))
+def status_with_request_id(crm: CrmDriver, ctx: ScenarioContext, providers: Any, status: str, service: str) -> None:
+    """«{запрос}» в статусе — номер запроса (request_id), который сервис вернул в последнем ответе на отправку."""
+    fake, sends = _sends(providers, service)
+    request_ids = [fake.profile.request_id_of(e) for e in sends if fake.profile.request_id_of(e)]
+    assert request_ids, f"{service} не вернул номера запроса ни в одном ответе на отправку"
+    expected = "Статус: " + status.replace("{запрос}", str(request_ids[-1]))
+    bodies = [item.body for item in crm.timeline(ctx.deal) if item.title == BP_TITLE]
+    assert expected in bodies, f"ожидалась запись «{expected}», записи об отправке: {bodies or 'нет'}"
 
 
 @then(phrase("ни один запрос на отправку в «{service}» не содержит одновременно «{first}» и «{second}»"))

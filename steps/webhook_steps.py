@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from pytest_bdd import then, when
+from pytest_bdd import given, then, when
 
+from mocks.provider_fake import StatusOptions
 from steps.context import ScenarioContext
 from steps.phrases import phrase
-from steps.provider_terms import digits, fake_of, key_of, webhook_status
+from steps.provider_terms import digits, fake_of, webhook_status
 
-FORGED_SIGNATURES = {"default": "sha256=" + "0" * 64, "wazzup": "forged-crm-key"}
+UNKNOWN_MESSAGE = "00000000-0000-4000-8000-00000000dead"
 
 
 def _message_id(providers: Any, service: str, phone: str) -> str:
@@ -19,43 +21,110 @@ def _message_id(providers: Any, service: str, phone: str) -> str:
     return str(sent[0].id)
 
 
-def _error(service: str, reason: str) -> dict[str, str]:
-    if key_of(service) == "wazzup":
-        return {"error": "UNKNOWN_ERROR", "description": reason}
-    return {"code": "not_delivered", "message": reason}
-
-
-def _emit(providers: Any, ctx: ScenarioContext, service: str, message_id: str, status: str, **options: Any) -> None:
-    answer = fake_of(providers, service).emit_status(message_id, webhook_status(service, status), **options)
+def _emit(
+    providers: Any,
+    ctx: ScenarioContext,
+    service: str,
+    phone: str | None,
+    status: str,
+    error: str | None = None,
+    **options: Any,
+) -> None:
+    fake = fake_of(providers, service)
+    message_id = _message_id(providers, service, phone) if phone is not None else UNKNOWN_MESSAGE
+    reason = fake.profile.delivery_error(error) if error is not None else None
+    answer = fake.emit_status(
+        message_id, webhook_status(fake, service, status), error=reason, options=StatusOptions(**options)
+    )
     ctx.webhook_answers.append(answer)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}»"))
 def report_status(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
-    """С подписью, как её ставит сервис (Default — HMAC тела, Wazzup — ключ CRM)."""
-    _emit(providers, ctx, service, _message_id(providers, service, phone), status)
+    """Так, как сервис его присылает (Default — с подписью Standard Webhooks, Wazzup — на адрес с секретом CRM,
+    I2CRM — с ключом канала в X-Auth-Token)."""
+    _emit(providers, ctx, service, phone, status)
 
 
 @when(phrase("сервис «{service}» сообщает статус «Ошибка» сообщения клиенту «{phone}» с причиной «{reason}»"))
 def report_error(providers: Any, ctx: ScenarioContext, service: str, phone: str, reason: str) -> None:
-    message_id = _message_id(providers, service, phone)
-    _emit(providers, ctx, service, message_id, "Ошибка", error=_error(service, reason))
+    _emit(providers, ctx, service, phone, "Ошибка", reason)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» с поддельной подписью"))
 def report_forged(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
-    signature = FORGED_SIGNATURES[key_of(service)]
-    _emit(providers, ctx, service, _message_id(providers, service, phone), status, signature=signature)
+    """Кто-то, кто не знает секрета CRM (Wazzup: угаданный адрес, Default: чужой ключ подписи)."""
+    _emit(providers, ctx, service, phone, status, forged=True)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» без подписи"))
 def report_unsigned(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
-    _emit(providers, ctx, service, _message_id(providers, service, phone), status, unsigned=True)
+    _emit(providers, ctx, service, phone, status, unsigned=True)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» неизвестного CRM сообщения"))
 def report_unknown(providers: Any, ctx: ScenarioContext, service: str, status: str) -> None:
-    _emit(providers, ctx, service, "00000000-0000-4000-8000-00000000dead", status)
+    _emit(providers, ctx, service, None, status)
+
+
+@when(
+    phrase(
+        "сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» подписанным {minutes:d} минут назад"
+    )
+)
+def report_stale(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str, minutes: int) -> None:
+    """Уведомление подписано давно и пришло только сейчас (захвачено и прислано снова, или застряло в пути)."""
+    _emit(providers, ctx, service, phone, status, signed_ago=minutes * 60.0)
+
+
+@when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» с прежним идентификатором"))
+def report_same_id(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
+    """Новое тело, верная подпись, но идентификатор уведомления уже был (повтор доставки)."""
+    deliveries = fake_of(providers, service).webhook_deliveries
+    found = [d.headers.get("webhook-id") for d in deliveries if d.headers.get("webhook-id")]
+    assert found, f"{service} ещё не присылал уведомлений с идентификатором"
+    _emit(providers, ctx, service, phone, status, reuse_delivery_id=found[-1])
+
+
+@given(phrase("уведомление сервиса «{service}» о статусе «{status}» сообщения клиенту «{phone}» потерялось в пути"))
+@when(phrase("уведомление сервиса «{service}» о статусе «{status}» сообщения клиенту «{phone}» потерялось в пути"))
+def report_lost(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
+    """Сервис знает новый статус, а его уведомление до CRM не дошло."""
+    fake = fake_of(providers, service)
+    fake.emit_status(
+        _message_id(providers, service, phone), webhook_status(fake, service, status), options=StatusOptions(lost=True)
+    )
+
+
+@when(phrase("перехваченное уведомление сервиса «{service}» присылают снова"))
+def replay(providers: Any, ctx: ScenarioContext, service: str) -> None:
+    """Точная копия последнего уведомления, байт в байт: та же подпись, тот же идентификатор."""
+    ctx.webhook_answers.append(fake_of(providers, service).replay_last_webhook())
+
+
+@given(phrase("администратор сменил секрет вебхука сервиса «{service}»"))
+@when(phrase("администратор меняет секрет вебхука сервиса «{service}»"))
+def rotate_secret(crm_api: Any, service: str) -> None:
+    """CRM делает новый секрет и регистрирует его у сервиса; прежний действует ещё сутки."""
+    crm_api.renew_webhook_signing_key(service)
+
+
+@then(phrase("последнее уведомление сервиса «{service}» подписано ключами: {count:d}"))
+def signed_by(providers: Any, service: str, count: int) -> None:
+    fake = fake_of(providers, service)
+    deliveries = fake.webhook_deliveries
+    assert deliveries, f"{service} не присылал уведомлений"
+    found = fake.profile.signature_count(deliveries[-1])
+    assert found == count, f"ожидалось подписей {count}, в уведомлении {found}"
+
+
+@then("CRM ответила, что это уведомление уже обработано")
+def answered_replayed(providers: Any, ctx: ScenarioContext) -> None:
+    """200, и в ответе CRM: ничего не изменено, такое уведомление уже было."""
+    assert ctx.webhook_answers and ctx.webhook_answers[-1] == 200, f"ответы CRM: {ctx.webhook_answers}"
+    last = fake_of(providers, "Default").webhook_deliveries[-1]
+    answer = json.loads(last.response_text)
+    assert answer.get("replayed") is True and answer.get("updated") == 0, f"CRM ответила {answer}"
 
 
 @then("CRM приняла уведомления о статусе")
@@ -70,6 +139,12 @@ def refused(ctx: ScenarioContext, code: int) -> None:
     assert ctx.webhook_answers, "в сценарии сервис не сообщал статусов"
     last = ctx.webhook_answers[-1]
     assert last == code, f"ожидался отказ CRM с кодом {code}, CRM ответила {last}"
+
+
+@then(phrase("CRM ответила на последнее уведомление кодом {code:d}"))
+def answered_last(ctx: ScenarioContext, code: int) -> None:
+    assert ctx.webhook_answers, "в сценарии сервис не сообщал статусов"
+    assert ctx.webhook_answers[-1] == code, f"ожидался ответ CRM {code}, CRM ответила {ctx.webhook_answers[-1]}"
 
 
 @then(phrase("CRM ответила сервису «{service}» на уведомление кодом 200 и телом JSON"))

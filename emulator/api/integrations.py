@@ -36,3 +36,9 @@ def disconnect(provider: str, session: SessionDep, settings: SettingsDep, _: Adm
 @router.post("/{provider}/channels/sync", response_model=IntegrationOut)
 def sync_channels(provider: str, session: SessionDep, settings: SettingsDep, _: AdminDep) -> IntegrationOut:
     return presenters.integration_out(settings, integrations.sync_channels(session, settings, provider))
+
+
+@router.post("/{provider}/webhook-secret/rotate", response_model=IntegrationOut)
+def rotate_webhook_secret(provider: str, session: SessionDep, settings: SettingsDep, _: AdminDep) -> IntegrationOut:
+    """A new webhook secret, registered with the provider; the previous one is honoured for a day."""
+    return presenters.integration_out(settings, integrations.rotate_webhook_secret(session, settings, provider))

@@ -1,8 +1,9 @@
 """Sending one message: the second half of the common send method, shared by all providers.
 
-An attempt is claimed in a short transaction (so two schedulers never send one message), the
-provider is called outside any transaction, and the outcome is written in another. What may be
-retried is the adapter's call (it knows its provider's idempotency); when is :mod:`retry_policy`'s.
+An attempt is claimed in a short transaction (so two schedulers never send one message); each part's
+call is recorded before it is made (its own short transaction), the provider is called outside any
+transaction, and the outcome is written in another. What may be retried is decided by the adapter's
+declared ``lost_answer`` rule (:mod:`part_sending`); when, by :mod:`retry_policy`.
 """
 
 from __future__ import annotations
@@ -14,28 +15,21 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from emulator import clock
-from emulator.automation import message_log, retry_policy, status_updates
-from emulator.automation.run_execution import idempotency_key, unusable_reason
+from emulator.automation import message_log, reconciliation, retry_policy, status_updates
+from emulator.automation.part_sending import Delivered, Failed, Outcome, Retry, Unknown, attempt
+from emulator.automation.run_execution import unusable_reason
 from emulator.db import Database, rowcount_of
 from emulator.integrations import credentials
 from emulator.model_enums import MessageStatus
-from emulator.models import BusinessProcess, Channel, Integration, MessageExternalId, OutgoingMessage
-from emulator.providers.base import (
-    Attachment,
-    Credentials,
-    Delivered,
-    Failed,
-    OutgoingRequest,
-    Parts,
-    Retry,
-    SendOutcome,
-    Unknown,
-)
+from emulator.models import BusinessProcess, Channel, Integration, OutgoingMessage
+from emulator.providers.base import Accepted, Attachment, Credentials, OutgoingRequest
+from emulator.providers.parts import MessagePart, PartState
 from emulator.providers.registry import adapter_for
 from emulator.settings import Settings
 
 DUE_STATUSES = (MessageStatus.PENDING, MessageStatus.RETRYING)
 FINAL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.ERROR)
+INTERRUPTED = "отправка прервана остановкой CRM"
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,7 @@ class Attempt:
     provider: str
     credentials: Credentials
     request: OutgoingRequest
-    parts: Parts
+    parts: list[MessagePart]
 
 
 def _request_of(message: OutgoingMessage, channel: Channel) -> OutgoingRequest:
@@ -55,7 +49,6 @@ def _request_of(message: OutgoingMessage, channel: Channel) -> OutgoingRequest:
         to=message.to_number,
         text=message.text,
         attachments=tuple(Attachment(**a) for a in message.attachments),
-        idempotency_key=idempotency_key(message.run_id, message.to_number),
     )
 
 
@@ -93,13 +86,7 @@ def claim(session: Session, settings: Settings, message_id: int, worker: str, no
     request = _request_of(message, channel)
     if not message.parts:
         message.parts = adapter_for(message.provider, settings).plan(request)
-    return Attempt(
-        message_id=message.id,
-        provider=message.provider,
-        credentials=credentials(settings, integration),
-        request=request,
-        parts=[dict(p) for p in message.parts],
-    )
+    return Attempt(message.id, message.provider, credentials(settings, integration), request, list(message.parts))
 
 
 def _finish(
@@ -114,25 +101,50 @@ def _finish(
     message_log.refresh_entry(session, message)
 
 
-def apply(session: Session, attempt: Attempt, outcome: SendOutcome, parts: Parts, now: dt.datetime) -> None:
-    message = session.get(OutgoingMessage, attempt.message_id)
+def _record(database: Database, message_id: int, parts: list[MessagePart]) -> None:
+    """Save the parts before a call (its start is what the lost-answer rule needs after a restart)."""
+    with database.session() as session:
+        message = session.get(OutgoingMessage, message_id)
+        assert message is not None
+        message.parts = list(parts)
+        message.updated_at = clock.now()
+
+
+def _link(session: Session, message: OutgoingMessage, accepted: list[Accepted]) -> None:
+    for found in accepted:
+        for external_id in found.external_ids:
+            status_updates.link(session, message, external_id)
+
+
+def apply(
+    session: Session,
+    settings: Settings,
+    attempt_: Attempt,
+    outcome: Outcome,
+    parts: list[MessagePart],
+    accepted: list[Accepted],
+    now: dt.datetime,
+) -> None:
+    message = session.get(OutgoingMessage, attempt_.message_id)
     assert message is not None
-    message.parts = [dict(p) for p in parts]
-    if message.status not in (MessageStatus.SENDING,):
+    message.parts = list(parts)
+    _link(session, message, accepted)
+    if message.status != MessageStatus.SENDING:
         return  # a status webhook overtook this answer; it knows better
     if isinstance(outcome, Delivered):
-        for external_id in dict.fromkeys(i for i in outcome.external_ids if i):
-            if status_updates.find_message(session, message.provider, external_id) is None:  # a replayed answer
-                link = MessageExternalId(message_id=message.id, provider=message.provider, external_id=external_id)
-                session.add(link)
         _finish(session, message, MessageStatus.SENT, None, now)
+        reconciliation.schedule_first_check(settings, message, now)
+        if outcome.status is not None:
+            status_updates.apply_status(session, message, outcome.status, outcome.reason)
     elif isinstance(outcome, Retry):
-        decision = retry_policy.after_transient_failure(message.attempts, now, outcome.retry_after, outcome.not_after)
+        decision = retry_policy.after_transient_failure(
+            message.attempts, now, outcome.retry_after, outcome.not_after, outcome.ambiguous
+        )
         if decision.next_attempt_at is None:
             reason = (
                 decision.give_up_reason
                 if decision.give_up is retry_policy.GiveUp.PROVIDER_FORGETS
-                else (f"{outcome.reason} ({decision.give_up_reason})")
+                else f"{outcome.reason} ({decision.give_up_reason})"
             )
             _finish(session, message, MessageStatus.ERROR, reason, now)
         else:
@@ -148,16 +160,19 @@ def apply(session: Session, attempt: Attempt, outcome: SendOutcome, parts: Parts
 def deliver(database: Database, settings: Settings, message_id: int, worker: str) -> bool:
     """One attempt at one message. False when it was not ours to send."""
     with database.session() as session:
-        attempt = claim(session, settings, message_id, worker, clock.now())
-    if attempt is None:
+        claimed = claim(session, settings, message_id, worker, clock.now())
+    if claimed is None:
         return False
-    adapter = adapter_for(attempt.provider, settings)
+    adapter = adapter_for(claimed.provider, settings)
+    parts, accepted = claimed.parts, list[Accepted]()
     try:
-        outcome, parts = adapter.send(attempt.credentials, attempt.request, attempt.parts)
+        outcome, parts, accepted = attempt(
+            adapter, claimed.credentials, claimed.request, claimed.parts, lambda p: _record(database, message_id, p)
+        )
     except Exception as exc:  # a bug must not turn into a blind resend
-        outcome, parts = Unknown(f"статус неизвестен: внутренняя ошибка {type(exc).__name__}"), attempt.parts
+        outcome = Unknown(f"статус неизвестен: внутренняя ошибка {type(exc).__name__}")
     with database.session() as session:
-        apply(session, attempt, outcome, parts, clock.now())
+        apply(session, settings, claimed, outcome, parts, accepted, clock.now())
     return True
 
 
@@ -172,10 +187,10 @@ def due_message_ids(session: Session, now: dt.datetime, limit: int = 100) -> lis
 
 
 def recover_interrupted(session: Session, now: dt.datetime, lease: dt.timedelta) -> int:
-    """Messages left "sending" by a stopped scheduler: their last request may have arrived.
+    """Messages left "sending" by a stopped scheduler: a part in flight may have reached the provider.
 
-    They go back to the retry queue with the in-flight part marked ambiguous, so each adapter's
-    rule applies (Default retries with its key, Wazzup only inside its 60 s window, i2crm never).
+    They go back to the retry queue with that part marked as possibly arrived (from the start recorded
+    before its call), so each adapter's declared rule decides on the next attempt.
     """
     stale = list(
         session.scalars(
@@ -185,18 +200,9 @@ def recover_interrupted(session: Session, now: dt.datetime, lease: dt.timedelta)
         )
     )
     for message in stale:
-        if message.provider == "i2crm":  # no idempotency key: never resend
-            _finish(session, message, MessageStatus.ERROR, "статус неизвестен", now)
-            continue
-        parts = [dict(p) for p in message.parts or []]
-        for part in parts:
-            if part.get("status") != "accepted":
-                part["status"] = "ambiguous"
-                part["ambiguous_since"] = part.get("ambiguous_since") or message.updated_at.isoformat()
-                break
-        message.parts = parts
+        message.parts = [p.may_have_arrived() if p.state is PartState.IN_FLIGHT else p for p in message.parts]
         message.status = MessageStatus.RETRYING
-        message.status_reason = "отправка прервана остановкой CRM"
+        message.status_reason = INTERRUPTED
         message.next_attempt_at = now
         message.updated_at = now
         message_log.refresh_entry(session, message)

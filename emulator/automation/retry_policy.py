@@ -29,9 +29,16 @@ def after_transient_failure(
     now: dt.datetime,
     retry_after: float | None = None,
     not_after: dt.datetime | None = None,
+    ambiguous: bool = False,
 ) -> Decision:
-    """``attempts`` made so far (>= 1). Retry-After stretches the wait, never shortens it."""
+    """``attempts`` made so far (>= 1). Retry-After stretches the wait, never shortens it.
+
+    ``ambiguous``: the provider may have received the message; giving up then says "статус неизвестен"
+    (the CRM cannot tell the user it failed), else the last reason with the number of attempts.
+    """
     if attempts >= MAX_ATTEMPTS:
+        if ambiguous:
+            return Decision(None, GiveUp.PROVIDER_FORGETS, "статус неизвестен")
         return Decision(None, GiveUp.ATTEMPTS_EXHAUSTED, f"попыток: {attempts}")
     wait = float(RETRY_DELAYS_SECONDS[attempts - 1])
     if retry_after is not None:

@@ -22,11 +22,6 @@ from emulator.vocabulary import PROVIDER_LABELS
 EMPTY_TEXT = "текст сообщения пуст после подстановки параметров"
 
 
-def idempotency_key(run_id: int, number: str) -> str:
-    """Stable per run and number: a retry of the same message carries the same key."""
-    return f"bp-run-{run_id}-{number}"
-
-
 def _cancel_reason(deal: Deal | None, process: BusinessProcess | None) -> str | None:
     if deal is None or deal.deleted_at is not None:
         return "Сделка удалена"

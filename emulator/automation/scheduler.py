@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from emulator import clock
-from emulator.automation import delivery, run_execution
+from emulator.automation import delivery, reconciliation, run_execution
 from emulator.db import Database, rowcount_of
 from emulator.model_enums import RunStatus
 from emulator.models import OutgoingMessage, ProcessRun
@@ -30,6 +30,7 @@ class DueReport:
     runs: int = 0
     attempts: int = 0
     recovered: int = 0
+    checks: int = 0
 
 
 class Scheduler:
@@ -84,10 +85,14 @@ class Scheduler:
                     continue
                 with self.database.session() as session:
                     due = delivery.due_message_ids(session, clock.now(), limit=1)
-                if not due:
+                    checks = [] if due else reconciliation.due_ids(session, clock.now(), limit=1)
+                if due:
+                    if delivery.deliver(self.database, self.settings, due[0], self.worker):
+                        report.attempts += 1
+                elif checks:
+                    report.checks += reconciliation.check(self.database, self.settings, checks[0])
+                else:
                     break
-                if delivery.deliver(self.database, self.settings, due[0], self.worker):
-                    report.attempts += 1
         return report
 
     def next_due_at(self) -> dt.datetime | None:
@@ -98,7 +103,8 @@ class Scheduler:
                     OutgoingMessage.status.in_(delivery.DUE_STATUSES)
                 )
             )
-        moments = [m.replace(tzinfo=dt.UTC) if m.tzinfo is None else m for m in (run_at, message_at) if m]
+            check_at = reconciliation.next_check_at(session)
+        moments = [m.replace(tzinfo=dt.UTC) if m.tzinfo is None else m for m in (run_at, message_at, check_at) if m]
         return min(moments) if moments else None
 
     def _loop(self) -> None:

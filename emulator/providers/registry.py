@@ -1,4 +1,4 @@
-"""Picks the adapter of a provider."""
+"""Picks the adapter of a provider: the only list of the adapters."""
 
 from __future__ import annotations
 
@@ -8,12 +8,19 @@ from emulator.providers.i2crm import I2crmAdapter
 from emulator.providers.wazzup import WazzupAdapter
 from emulator.settings import Settings
 
+ADAPTERS: dict[str, type[DefaultAdapter] | type[I2crmAdapter] | type[WazzupAdapter]] = {
+    "wazzup": WazzupAdapter,
+    "i2crm": I2crmAdapter,
+    "default": DefaultAdapter,
+}
+
 
 def adapter_for(provider: str, settings: Settings) -> ProviderAdapter:
-    timeout = settings.provider_timeout_seconds
-    adapters: dict[str, ProviderAdapter] = {
-        "wazzup": WazzupAdapter(timeout),
-        "i2crm": I2crmAdapter(timeout),
-        "default": DefaultAdapter(timeout),
-    }
-    return adapters[provider]
+    adapter: ProviderAdapter = ADAPTERS[provider](settings.provider_timeout_seconds)
+    return adapter
+
+
+def new_webhook_secret(provider: str) -> str | None:
+    """A fresh webhook secret in the form the provider needs (None: it needs none)."""
+    adapter: ProviderAdapter = ADAPTERS[provider](0.0)
+    return adapter.new_webhook_secret()

@@ -37,11 +37,18 @@ def test_default_sends_text_and_files_in_one_request(world: World) -> None:
     assert world.statuses(deal_id) == ["Статус: Отправлено"]
 
 
-def test_i2crm_sends_files_as_a_list_of_urls(world: World) -> None:
-    _with_files(world, "i2crm")
-    [send] = world.sends("i2crm")
-    assert send.json["text"] == "Прайс во вложении"
-    assert len(send.json["files"]) == 2 and all(url.startswith(f"{world.crm_url}/files/") for url in send.json["files"])
+def test_i2crm_sends_each_file_as_url_the_text_with_the_first(world: World) -> None:
+    """The public production client's field (``url``); not publicly documented, see DECISIONS.md."""
+    deal_id = _with_files(world, "i2crm")
+    bodies = [s.json for s in world.sends("i2crm")]
+    assert [sorted(b) for b in bodies] == [
+        ["client", "domain", "source", "text", "url"],
+        ["client", "domain", "source", "url"],
+    ]
+    assert bodies[0]["text"] == "Прайс во вложении"
+    assert all(b["url"].startswith(f"{world.crm_url}/files/") for b in bodies)
+    assert [m.attachments[0]["filename"] for m in world.fakes.i2crm.outbox] == ["прайс.pdf", "photo_2023-01.jpg"]
+    assert world.statuses(deal_id) == ["Статус: Отправлено"]
 
 
 def test_files_without_text_are_sent_alone(world: World) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 from typing import Any
 
 import pytest
@@ -25,35 +26,139 @@ def _send_one(world: World, provider: str, *faults: tuple[str, dict[str, Any]]) 
     return deal_id
 
 
-@pytest.mark.parametrize("provider", ["default", "wazzup"])
-@pytest.mark.parametrize("fault", ["timeout", "connection_refused", "connection_reset", "lost_answer"])
-def test_idempotent_providers_retry_after_10_s_and_the_client_gets_one_message(
-    world: World, provider: str, fault: str
+@pytest.mark.parametrize(
+    ("fault", "gaps"),
+    [
+        ("timeout", [0, 20]),  # the connect timeout costs the adapter's 10 s, then the 10 s wait
+        ("connection_refused", [0, 10]),
+        ("connection_reset", [0, 10]),
+        ("lost_answer", [0, 20]),  # read timeout 10 s, then 10 s: the repeat carries the same crmMessageId
+    ],
+)
+def test_wazzup_retries_inside_its_window_and_the_client_gets_one_message(
+    world: World, fault: str, gaps: list[int]
 ) -> None:
-    deal_id = _send_one(world, provider, (fault, {}))
+    deal_id = _send_one(world, "wazzup", (fault, {}))
     assert world.client.dialogs(deal_id)[0].status == "retrying"
-    first = world.sends(provider)[0].time
-    world.clock.advance(dt.timedelta(seconds=10))
-    sends = world.sends(provider)
-    assert [int((s.time - first).total_seconds()) for s in sends] == [0, 10]
-    assert len(world.fakes.get(provider).outbox) == 1, f"{fault}: the client must get the message exactly once"
+    world.clock.advance(dt.timedelta(seconds=20))
+    sends = world.sends("wazzup")
+    assert [int((s.time - sends[0].time).total_seconds()) for s in sends] == gaps
+    assert len(world.fakes.wazzup.outbox) == 1, f"{fault}: the client must get the message exactly once"
     assert world.statuses(deal_id) == [SENT]
 
 
-def test_default_retries_carry_the_same_idempotency_key(world: World) -> None:
-    _send_one(world, "default", ("lost_answer", {}))
+@pytest.mark.parametrize(
+    ("fault", "gaps"),
+    [("timeout", [0, 20]), ("connection_refused", [0, 10]), ("connection_reset", [0, 10])],
+)
+def test_default_retries_what_provably_did_not_arrive(world: World, fault: str, gaps: list[int]) -> None:
+    """A reset is asked about first (Default says it never saw the key), then sent again with the same key."""
+    deal_id = _send_one(world, "default", (fault, {}))
+    world.clock.advance(dt.timedelta(seconds=20))
+    sends = world.sends("default")
+    assert [int((s.time - sends[0].time).total_seconds()) for s in sends] == gaps
+    assert len({s.header("Idempotency-Key") for s in sends}) == 1
+    assert len(world.fakes.default.outbox) == 1
+    assert world.statuses(deal_id) == [SENT]
+
+
+def test_default_lost_answer_is_resolved_by_asking_default(world: World) -> None:
+    deal_id = _send_one(world, "default", ("lost_answer", {}))
+    [send] = world.sends("default")
+    lookups = [e for e in world.fakes.default.journal if e.method == "GET" and e.path == "/messages"]
+    assert [e.query for e in lookups] == [{"idempotency_key": send.header("Idempotency-Key")}]
+    assert world.statuses(deal_id) == [SENT], "asked, Default says it has it: sent once"
+    assert len(world.fakes.default.outbox) == 1
+
+
+def test_default_unreachable_for_the_whole_horizon_is_unknown(world: World) -> None:
+    world.process("default")
+    world.fakes.default.fail_next("lost_answer", method="POST", path="/messages")
+    deal_id = world.deal()
+    world.fakes.default.fail_always("timeout")
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(hours=10))
+    assert len(world.sends("default")) == 1, "never resent without asking first"
+    assert world.statuses(deal_id) == [UNKNOWN]
+    assert len(world.fakes.default.outbox) == 1
+
+
+def test_default_request_in_progress_is_answered_409_and_settles_once(world: World) -> None:
+    deal_id = _send_one(world, "default", ("processing", {"seconds": 40, "method": "POST", "path": "/messages"}))
+    world.clock.advance(dt.timedelta(minutes=2))
+    statuses = [s.status for s in world.sends("default")]
+    assert statuses[0] is not None and 409 in statuses and statuses[-1] == 202, statuses
+    assert world.sends("default")[-1].response_headers.get("Idempotent-Replayed") == "true"
+    assert len(world.fakes.default.outbox) == 1
+    assert world.statuses(deal_id) == [SENT]
+
+
+def test_default_keys_are_random_and_made_once_per_message(world: World) -> None:
+    _send_one(world, "default", ("connection_refused", {}))
     world.clock.advance(dt.timedelta(seconds=10))
     keys = [s.header("Idempotency-Key") for s in world.sends("default")]
-    assert len(keys) == 2 and keys[0] == keys[1] and keys[0]
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert uuid.UUID(str(keys[0])).version == 4
 
 
 def test_wazzup_gives_up_rather_than_resend_after_its_60_s_window(world: World) -> None:
+    """The window is counted from the first attempt's start: after 20 s the second try, then never again."""
     deal_id = _send_one(world, "wazzup", *[("lost_answer", {})] * 3)
     world.clock.advance(dt.timedelta(minutes=10))
     times = [s.time for s in world.sends("wazzup")]
-    assert [int((t - times[0]).total_seconds()) for t in times] == [0, 10, 40]
+    assert [int((t - times[0]).total_seconds()) for t in times] == [0, 20]
     assert world.statuses(deal_id) == [UNKNOWN]
     assert len(world.fakes.wazzup.outbox) == 1, "the provider got it once; a resend after 60 s would duplicate"
+
+
+@pytest.mark.parametrize("spelling", ["REPEATED_CRM_MESSAGE_ID", "repeatedCrmMessageId"])
+def test_wazzup_repeated_id_in_either_spelling_counts_as_sent(world: World, spelling: str) -> None:
+    world.process("wazzup")
+    body = {"error": spelling, "description": "You have already sent message with the same crmMessageId"}
+    world.fakes.wazzup.fail_next("status", status=400, body=body, method="POST", path="/message")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    assert world.statuses(deal_id) == [SENT]
+
+
+def test_wazzup_phone_unavailable_is_retried_until_the_channel_is_back(world: World) -> None:
+    world.process("wazzup")
+    world.fakes.wazzup.set_channel_state("+7(937)000-00-01", "phoneUnavailable")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    [status] = world.statuses(deal_id)
+    assert status.startswith("Статус: Повторная отправка") and "канал временно недоступен" in status
+    world.fakes.wazzup.set_channel_state("+7(937)000-00-01", "active")
+    world.clock.advance(dt.timedelta(seconds=10))
+    assert world.statuses(deal_id) == [SENT]
+    assert len(world.fakes.wazzup.outbox) == 1
+
+
+def test_wazzup_2xx_without_message_id_is_never_sent(world: World) -> None:
+    world.process("wazzup")
+    world.fakes.wazzup.fail_always("status", status=201, body={}, method="POST", path="/message")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(minutes=5))
+    assert world.statuses(deal_id) == [UNKNOWN]
+
+
+def test_default_2xx_without_id_is_never_sent(world: World) -> None:
+    world.process("default")
+    world.fakes.default.fail_always("status", status=202, body={"status": "queued"}, method="POST", path="/messages")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(seconds=5))
+    assert "Отправлено" not in world.statuses(deal_id)[0]
+
+
+def test_i2crm_ok_without_message_id_is_never_sent(world: World) -> None:
+    world.process("i2crm")
+    body = {"error": False, "data": {"queued": False, "external_ids": []}}
+    world.fakes.i2crm.fail_next("status", status=200, body=body, method="POST", path="/target/feedback")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    assert world.statuses(deal_id) == [UNKNOWN]
 
 
 def test_i2crm_lost_answer_is_unknown_and_never_resent(world: World) -> None:
@@ -82,14 +187,16 @@ def test_i2crm_error_in_a_200_body_is_an_error_not_sent(world: World) -> None:
 
 def test_retry_schedule_then_error(world: World) -> None:
     world.process("default")
-    world.fakes.default.fail_always("status", status=503, body={"error": {"code": "UNAVAILABLE", "message": "x"}})
+    world.fakes.default.fail_always("status", status=503, method="POST", path="/messages")
     deal_id = world.deal()
     world.enter(deal_id)
     world.clock.advance(dt.timedelta(hours=9))
     times = [s.time for s in world.sends("default")]
     gaps = [int((b - a).total_seconds()) for a, b in itertools.pairwise(times)]
     assert gaps == [10, 30, 60, 120, 180, 240, 600, 3600, 7200, 18000]
-    assert world.statuses(deal_id) == ["Статус: Ошибка: Default ответил HTTP 503 (попыток: 11)"]
+    [status] = world.statuses(deal_id)
+    last_id = world.sends("default")[-1].response["request_id"]
+    assert status == f"Статус: Ошибка: Default ответил HTTP 503 SERVICE_UNAVAILABLE (запрос {last_id}) (попыток: 11)"
 
 
 def test_rate_limit_honours_retry_after(world: World) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from emulator.models import Integration
 from harness.world import World
+from mocks.provider_fake import StatusOptions
 
 
 def _sent(world: World, provider: str) -> tuple[int, str]:
@@ -39,22 +42,73 @@ def test_provider_reported_failure(world: World, provider: str, status: str) -> 
     assert world.statuses(deal_id) == ["Статус: Ошибка: номер не в WhatsApp"]
 
 
-def test_default_webhook_with_a_bad_signature_is_refused(world: World) -> None:
-    deal_id, message_id = _sent(world, "default")
-    assert world.fakes.default.emit_status(message_id, "read", signature="sha256=" + "0" * 64) == 401
-    assert world.fakes.default.emit_status(message_id, "read", unsigned=True) == 401
+@pytest.mark.parametrize("provider", ["i2crm", "wazzup", "default"])
+def test_forged_or_unauthenticated_webhooks_change_nothing(world: World, provider: str) -> None:
+    deal_id, message_id = _sent(world, provider)
+    fake = world.fakes.get(provider)
+    assert fake.emit_status(message_id, "read", options=StatusOptions(forged=True)) == 401
+    assert fake.emit_status(message_id, "read", options=StatusOptions(unsigned=True)) == 401
     assert world.statuses(deal_id) == ["Статус: Отправлено"]
 
 
-def test_wazzup_webhook_with_a_wrong_crm_key_is_refused(world: World) -> None:
+def test_wazzup_webhooks_carry_no_authorization_and_are_known_by_the_registered_address(world: World) -> None:
     deal_id, message_id = _sent(world, "wazzup")
-    world.fakes.wazzup.webhook_secret = "not-the-crm-key"
-    assert world.fakes.wazzup.emit_status(message_id, "read") == 401
-    assert world.statuses(deal_id) == ["Статус: Отправлено"]
+    assert world.fakes.wazzup.emit_status(message_id, "delivered") == 200
+    delivery = world.fakes.wazzup.webhook_deliveries[-1]
+    assert "Authorization" not in delivery.headers and "authorization" not in delivery.headers
+    with world.database.session() as session:
+        secret = session.scalar(select(Integration.webhook_secret).where(Integration.provider == "wazzup"))
+    assert secret and delivery.url == f"{world.crm_url}/api/webhooks/wazzup/{secret}"
+    assert world.statuses(deal_id) == ["Статус: Доставлено"]
 
 
 def test_wazzup_subscription_is_made_on_connect_and_its_test_call_answered(world: World) -> None:
+    world.local_fakes.wazzup.webhook_deliveries.clear()
     world.client.connect("wazzup", "demo-wazzup-key")
     subscription = world.local_fakes.wazzup.subscriptions
     assert subscription is not None and subscription["messagesAndStatuses"] is True
-    assert world.fakes.wazzup.webhook_url == f"{world.crm_url}/api/webhooks/wazzup"
+    [test] = world.fakes.wazzup.webhook_deliveries
+    assert (test.body, test.status) == ('{"test":true}', 200)
+    assert world.fakes.wazzup.webhook_url == test.url
+    assert test.url.startswith(f"{world.crm_url}/api/webhooks/wazzup/") and len(test.url) <= 200
+
+
+def test_wazzup_messages_and_statuses_in_one_post_and_edited_tolerated(world: World) -> None:
+    deal_id, message_id = _sent(world, "wazzup")
+    incoming = {"messageId": "4a1e...", "chatType": "whatsapp", "chatId": "79998885522", "text": "Спасибо"}
+    payload = {
+        "messages": [incoming],
+        "statuses": [
+            {"messageId": message_id, "timestamp": "2026-11-10T11:23:00.000Z", "status": "edited"},
+            {"messageId": message_id, "timestamp": "2026-11-10T11:23:01.000Z", "status": "delivered"},
+        ],
+    }
+    assert world.local_fakes.wazzup.emit_payload(payload) == 200
+    assert world.statuses(deal_id) == ["Статус: Доставлено"]
+
+
+def test_i2crm_webhooks_match_external_ids_never_data_id(world: World) -> None:
+    deal_id, message_id = _sent(world, "i2crm")
+    fake = world.local_fakes.i2crm
+    assert fake.external_id_of(message_id) != message_id
+    assert fake.emit_status(message_id, "delivered") == 200
+    assert world.statuses(deal_id) == ["Статус: Доставлено"]
+    assert fake.webhook_deliveries[-1].headers["X-Auth-Token"] == fake.channel("79370000002").key
+
+
+def test_i2crm_queued_send_gets_its_id_from_the_first_webhook(world: World) -> None:
+    world.local_fakes.i2crm.queue_sends = True
+    deal_id, message_id = _sent(world, "i2crm")
+    assert world.sends("i2crm")[0].response["data"]["external_ids"] == []
+    assert world.statuses(deal_id) == ["Статус: Отправлено"]
+    assert world.fakes.i2crm.emit_status(message_id, "delivered") == 200
+    assert world.fakes.i2crm.emit_status(message_id, "read") == 200
+    assert world.statuses(deal_id) == ["Статус: Прочитано"]
+
+
+def test_i2crm_edit_arrives_as_patch_and_is_answered_200_json(world: World) -> None:
+    deal_id, message_id = _sent(world, "i2crm")
+    assert world.local_fakes.i2crm.emit_edit(message_id) == 200
+    delivery = world.fakes.i2crm.webhook_deliveries[-1]
+    assert delivery.method == "PATCH" and delivery.answered_json
+    assert world.statuses(deal_id) == ["Статус: Отправлено"]

@@ -31,6 +31,7 @@ class LocalPeer:
     body: bytes = b'{"ok": true}'
     content_type: str = "application/json"
     files: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> Location of a 3xx
     url: str = ""
 
     def add_file(self, path: str, content: bytes, content_type: str = "application/pdf", status: int = 200) -> str:
@@ -41,6 +42,7 @@ class LocalPeer:
     def reset(self) -> None:
         self.received.clear()
         self.files.clear()
+        self.redirects.clear()
         self.status, self.body, self.content_type = 200, b'{"ok": true}', "application/json"
 
     def posts(self, path: str | None = None) -> list[Received]:
@@ -58,6 +60,8 @@ def handler_for(peer: LocalPeer) -> type[BaseHTTPRequestHandler]:
             else:
                 status, content_type, content = peer.status, peer.content_type, peer.body
             self.send_response(status)
+            if self.path in peer.redirects:
+                self.send_header("Location", peer.redirects[self.path])
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(content)))
             self.end_headers()

@@ -48,12 +48,19 @@ def test_the_providers_are_served_under_their_prefixes(fakes: ProviderFakes, cli
     assert sent.status_code == 201
     assert client.post("/wazzup/v3/message", json=wazzup_message(fakes)).status_code == 401
     targets = client.get("/i2crm/api_v1/targets", params={"token": "demo-i2crm-token"}).json()
-    assert targets["data"]["list"][0]["name"] == "79370000002"
+    assert targets["data"]["list"][0]["name"] == "Исходящий канал №101"
     assert client.get("/i2crm/api_v1/targets", params={"token": "x"}).status_code == 200
-    channels = client.get("/default/v1/channels", headers={"Authorization": "Bearer demo-default-key"}).json()
+    channels = client.get("/default/v1/channels", headers={"Authorization": "Bearer demo-default-key"}).json()["data"]
     assert [(c["phone"], c["state"]) for c in channels] == [("79370000003", "active"), ("79370000004", "inactive")]
     assert fakes.wazzup.journal.count(path="/message") == 2
     assert fakes.wazzup.outbox[0].text == "Привет"
+    for provider in ("wazzup", "i2crm", "default"):
+        docs = client.get(f"/{provider}/docs")
+        assert (
+            docs.status_code == 200 and "<h2>Запросы</h2>" in docs.text and "http" not in docs.text.split("<style>")[0]
+        )
+        assert "cdn" not in docs.text.lower(), "the docs page works offline"
+        assert client.get(f"/{provider}/openapi.yaml").text.startswith("openapi: 3.1.0")
 
 
 def test_the_control_api_arranges_state(fakes: ProviderFakes, client: TestClient) -> None:
@@ -122,15 +129,17 @@ def test_control_calls_are_not_subject_to_faults(fakes: ProviderFakes, client: T
 
 def test_webhooks_over_the_control_api(fakes: ProviderFakes, client: TestClient, peer: LocalPeer) -> None:
     client.post("/_fakes/webhooks", json={"crm_base_url": peer.url})
-    assert fakes.default.webhook_url == f"{peer.url}/api/webhooks/default"
-    client.patch("/_fakes/default/webhook", json={"secret": "s"})
-    assert (fakes.default.webhook_url, fakes.default.webhook_secret) == (f"{peer.url}/api/webhooks/default", "s")
-    answer = client.post("/_fakes/default/status", json={"message_id": "m-1", "status": "read"})
+    assert fakes.i2crm.webhook_url == f"{peer.url}/api/webhooks/i2crm"
+    assert fakes.default.webhook_url is None, "Default learns its address only from PUT /webhook"
+    assert client.patch("/_fakes/default/webhook", json={"secret": "s"}).json() == {"webhook_url": None}
+    channel = fakes.i2crm.add_channel("79370000002")
+    answer = client.post("/_fakes/i2crm/status", json={"message_id": "m-1", "status": "read"})
     assert answer.json() == {"crm_status": 200}
-    [received] = peer.posts("/api/webhooks/default")
-    assert received.json["status"] == "read" and received.headers["X-Default-Signature"].startswith("sha256=")
-    deliveries = client.get("/_fakes/default/webhook-deliveries").json()
-    assert [d["status"] for d in deliveries] == [200]
+    [received] = peer.posts("/api/webhooks/i2crm")
+    assert received.json["status"] == "read" and received.headers["X-Auth-Token"] == channel.key
+    assert client.post("/_fakes/i2crm/webhook-replay").json() == {"crm_status": 200}
+    deliveries = client.get("/_fakes/i2crm/webhook-deliveries").json()
+    assert [d["status"] for d in deliveries] == [200, 200]
     client.patch("/_fakes/i2crm/webhook", json={"url": "http://127.0.0.1:9/closed"})
     assert client.post("/_fakes/i2crm/status", json={"message_id": "1", "status": "read"}).status_code == 502
 
@@ -170,7 +179,7 @@ def test_the_outbox_page_escapes_file_names_and_links(
     seed_demo(fakes)
     url = peer.add_file("/%3Cb%3E%22x%22.pdf", b"%PDF")
     key = fakes.i2crm.channel("79370000002").key
-    body = {"domain": "whatsapp", "source": "79370000002", "client": "79998885522", "files": [url]}
+    body = {"domain": "whatsapp", "source": "79370000002", "client": "79998885522", "url": url}
     assert client.post("/i2crm/api_v1/target/feedback", params={"key": key}, json=body).json()["error"] is False
     page = client.get("/").text
     assert "<b>" not in page

@@ -15,6 +15,8 @@ from mocks.outbox import OutboxMessage
 from mocks.responses_mount import read_timeout, url_pattern
 from mocks.wire import FakeRequest, FakeResponse
 
+KEY = "5f1c1d4e-9c0e-4b8a-9a57-2f6ad1c3e111"
+
 
 def test_a_fake_request_normalises_and_parses() -> None:
     request = FakeRequest("post", "message/", {"key": "k"}, {"authorization": "Bearer abc"}, b'{"a": 1}')
@@ -59,7 +61,7 @@ def test_journal_entries_round_trip_through_json() -> None:
     with freeze_time("2025-03-01 09:00:00"):
         original = JournalEntry.of(
             "default",
-            FakeRequest("POST", "/messages", {"a": "b"}, {"Idempotency-Key": "k"}, b'{"to": "1"}'),
+            FakeRequest("POST", "/messages", {"a": "b"}, {"Idempotency-Key": KEY}, b'{"to": "1"}'),
             FakeResponse(202, {"id": "x"}, {"Idempotent-Replayed": "true"}),
             "slow",
             datetime.now(UTC),
@@ -67,7 +69,7 @@ def test_journal_entries_round_trip_through_json() -> None:
         )
     copy = JournalEntry.from_json(original.to_json())
     assert copy.to_json() == original.to_json()
-    assert copy.header("idempotency-key") == "k"
+    assert copy.header("idempotency-key") == KEY
     assert copy.time == datetime(2025, 3, 1, 9, tzinfo=UTC)
 
 
@@ -146,8 +148,8 @@ def test_the_registry(fakes: ProviderFakes) -> None:
         fakes.get("telegram")
     fakes.configure_webhooks("http://127.0.0.1:8000/")
     assert fakes.i2crm.webhook_url == "http://127.0.0.1:8000/api/webhooks/i2crm"
-    assert fakes.default.webhook_url == "http://127.0.0.1:8000/api/webhooks/default"
-    assert fakes.wazzup.webhook_url is None
+    assert fakes.default.webhook_url is None, "Default learns its address from PUT /webhook"
+    assert fakes.wazzup.webhook_url is None, "Wazzup learns its address from PATCH /webhooks"
     custom = ProviderFakes(default_base_url="http://127.0.0.1:9/default/v1/")
     assert custom.default.base_url == "http://127.0.0.1:9/default/v1"
 
@@ -158,12 +160,12 @@ def test_reset_empties_everything(fakes: ProviderFakes) -> None:
     channel = fake.add_channel("79370000003")
     fake.mark_not_on_whatsapp("79998885522")
     fake.fail_always("timeout")
-    fake.webhook_url, fake.webhook_secret = "http://crm/hook", "s"
+    fake.webhook_url = "http://crm/hook"
     fake.rate_limit = None
     request = FakeRequest(
         "POST",
         "/messages",
-        headers={"Authorization": "Bearer d", "Idempotency-Key": "k"},
+        headers={"Authorization": "Bearer d", "Idempotency-Key": KEY},
         body=b'{"channel_id": "%s", "to": "79998885000", "text": "x"}' % channel.id.encode(),
     )
     fake.clear_faults()
@@ -172,7 +174,7 @@ def test_reset_empties_everything(fakes: ProviderFakes) -> None:
     fakes.reset()
     assert (fake.api_keys, fake.channels, fake.not_on_whatsapp, fake.faults.pending) == (set(), {}, set(), [])
     again = fakes.get("default")
-    assert (again.outbox, again.journal.entries, again.webhook_url, again.webhook_secret) == ([], [], None, None)
+    assert (again.outbox, again.journal.entries, again.webhook_url) == ([], [], None)
     assert fake.rate_limit is not None and fake.rate_limit.requests == 20
     fake.add_api_key("d")
     fake.add_channel("79370000003")
@@ -188,7 +190,7 @@ def test_the_outbox_across_providers_keeps_acceptance_order(fakes: ProviderFakes
         to_default = FakeRequest(
             "POST",
             "/messages",
-            headers={"Authorization": "Bearer d", "Idempotency-Key": "k"},
+            headers={"Authorization": "Bearer d", "Idempotency-Key": KEY},
             body=b'{"channel_id": "%s", "to": "79998885522", "text": "1"}' % d.id.encode(),
         )
         to_wazzup = FakeRequest(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -12,6 +14,7 @@ import pytest
 import requests
 import responses
 import uvicorn
+from standardwebhooks import Webhook
 
 from mocks import ProviderFakes
 from mocks.app import create_app
@@ -77,9 +80,13 @@ def any_fakes(request: pytest.FixtureRequest, peer: LocalPeer) -> Iterator[FakeP
 
 def default_send(fakes: FakeProviders, key: str, timeout: Any = 5) -> requests.Response:
     channel = fakes.default.channel("79370000003")
-    headers = {"Authorization": f"Bearer {DEMO_DEFAULT_KEY}", "Idempotency-Key": key}
+    headers = {"Authorization": f"Bearer {DEMO_DEFAULT_KEY}", "Idempotency-Key": uuid_of(key)}
     body = {"channel_id": channel.id, "to": "79998885522", "text": "Ваш заказ готов"}
     return requests.post(f"{fakes.default.base_url}/messages", json=body, headers=headers, timeout=timeout)
+
+
+def uuid_of(name: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
 
 def test_the_same_steps_work_in_process_and_remote(any_fakes: FakeProviders, peer: LocalPeer) -> None:
@@ -93,21 +100,29 @@ def test_the_same_steps_work_in_process_and_remote(any_fakes: FakeProviders, pee
     assert default_send(fakes, "k-2").headers["Retry-After"] == "3"
     assert default_send(fakes, "k-1").json() == accepted.json()
     [message] = fakes.default.outbox
-    assert (message.id, message.to, message.idempotency_key) == (accepted.json()["id"], "79998885522", "k-1")
+    assert (message.id, message.to, message.idempotency_key) == (accepted.json()["id"], "79998885522", uuid_of("k-1"))
     assert fakes.default.outbox_to("+7 (999) 888-55-22") == [message]
     assert [m.provider for m in fakes.outbox()] == ["default"]
     journal = fakes.default.journal
     assert journal.count(method="POST", path="/messages") == 4
     assert [e.status for e in journal.filter(path="/messages")] == [202, 503, 429, 202]
     last = journal.last()
-    assert last is not None and last.header("Idempotency-Key") == "k-1"
+    assert last is not None and last.header("Idempotency-Key") == uuid_of("k-1")
     assert journal.last(status=503).fault == "status"  # type: ignore[union-attr]
 
-    fakes.configure_webhooks(peer.url)
-    fakes.default.webhook_secret = "s"
+    secret = "whsec_" + base64.b64encode(b"k" * 24).decode()
+    registered = requests.put(
+        f"{fakes.default.base_url}/webhook",
+        json={"url": f"{peer.url}/api/webhooks/default", "secret": secret},
+        headers={"Authorization": f"Bearer {DEMO_DEFAULT_KEY}"},
+        timeout=5,
+    )
+    assert registered.status_code == 200
     assert fakes.default.emit_status(message.id, "delivered") == 200
-    [webhook] = peer.posts("/api/webhooks/default")
-    assert webhook.json["id"] == message.id
+    webhook = peer.posts("/api/webhooks/default")[-1]
+    assert Webhook(secret).verify(webhook.body, webhook.headers)["data"]["id"] == message.id
+    assert fakes.default.replay_last_webhook() == 200
+    assert fakes.default.profile.send.path == "/messages"
 
     fakes.default.set_channel_state("+7(937)000-00-03", "blocked")
     assert default_send(fakes, "k-3").status_code == 409
@@ -136,9 +151,9 @@ def test_a_lost_answer_times_out_both_ways(any_fakes: FakeProviders) -> None:
 
 def test_remote_attributes_round_trip(remote: RemoteProviderFakes, server: Server) -> None:
     remote.wazzup.webhook_url = "http://crm.example/hook"
-    remote.wazzup.webhook_secret = "crm-key"
-    assert (remote.wazzup.webhook_url, remote.wazzup.webhook_secret) == ("http://crm.example/hook", "crm-key")
-    assert server.fakes.wazzup.webhook_secret == "crm-key"
+    assert remote.wazzup.webhook_url == "http://crm.example/hook" == server.fakes.wazzup.webhook_url
+    remote.default.page_size = 2
+    assert server.fakes.default.page_size == 2
     remote.default.rate_limit = None
     assert remote.default.rate_limit is None and server.fakes.default.rate_limit is None
     remote.i2crm.add_api_key("t")
@@ -173,7 +188,7 @@ def test_a_timeout_holds_the_connection_unprocessed(remote: RemoteProviderFakes)
 
 
 def test_remote_webhook_errors_map_to_exceptions(remote: RemoteProviderFakes, peer: LocalPeer) -> None:
-    with pytest.raises(RuntimeError, match="webhook_url"):
+    with pytest.raises(RuntimeError, match="webhook address"):
         remote.i2crm.emit_status("1", "read")
     remote.i2crm.webhook_url = "http://127.0.0.1:9/closed"
     with pytest.raises(requests.ConnectionError):

@@ -111,7 +111,7 @@ def test_text_and_content_in_one_request_is_refused(
         ({"chatId": "+79998885522"}, "chatId"),
         ({"chatId": "7999888552x"}, "chatId"),
         ({"chatId": 79998885522}, "chatId"),
-        ({"chatType": "telegram"}, "chatType"),
+        ({"chatType": "tiktok"}, "chatType"),
         ({"chatType": None}, "chatType"),
         ({"channelId": "not-a-uuid"}, "channelId"),
         ({"channelId": None}, "channelId"),
@@ -129,7 +129,44 @@ def test_invalid_message_data_names_the_field(
 ) -> None:
     body = {k: v for k, v in {**text_message(channel), **change}.items() if v is not None}
     error = assert_error(send(wazzup, body), "INVALID_MESSAGE_DATA")
-    assert field in [item["name"] for item in error["data"]["fields"]]
+    assert field in error["data"]["fields"], "data.fields lists the field names"
+    assert all(isinstance(name, str) for name in error["data"]["fields"])
+    assert wazzup.outbox == []
+
+
+def test_every_documented_field_is_accepted(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, channel: FakeChannel
+) -> None:
+    """The documentation's own example fields and the rest of its list (templates, buttons, ...)."""
+    documented = {
+        "refMessageId": "61e5a375-1760-452f-ad73-5318844ffc4f",
+        "crmUserId": "string-user-id",
+        "crmMessageId": "string-crm-message-id",
+        "username": "durov",
+        "phone": "79998885522",
+        "clearUnanswered": False,
+        "templateValues": ["Анна"],
+        "buttonsObject": {"buttons": [{"text": "Да", "type": "text"}]},
+    }
+    assert send(wazzup, text_message(channel, **documented)).status_code == 201
+
+
+def test_chat_type_must_fit_the_channel_and_waba_is_whatsapp(rsps: responses.RequestsMock, wazzup: WazzupFake) -> None:
+    telegram = wazzup.add_channel("79370000005", transport="telegram")
+    assert_error(send(wazzup, text_message(telegram)), "WRONG_TRANSPORT")
+    waba = wazzup.add_channel("79370000006", transport="wapi")
+    assert send(wazzup, text_message(waba)).status_code == 201
+    assert_error(send(wazzup, text_message(waba, text="я" * 4097)), "MESSAGE_TEXT_TOO_LONG")
+
+
+def test_a_file_link_that_redirects_is_refused(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, channel: FakeChannel, peer: LocalPeer
+) -> None:
+    target = peer.add_file("/real.pdf", b"%PDF" * 10)
+    moved = peer.add_file("/moved.pdf", b"", status=302)
+    peer.redirects["/moved.pdf"] = target
+    body = text_message(channel, text=None, contentUri=moved)
+    assert_error(send(wazzup, {k: v for k, v in body.items() if v is not None}), "MESSAGE_DOWNLOAD_CONTENT_ERROR")
     assert wazzup.outbox == []
 
 
@@ -158,6 +195,8 @@ def test_an_unknown_channel_is_not_found(rsps: responses.RequestsMock, wazzup: W
     ("state", "code"),
     [
         ("blocked", "CHANNEL_BLOCKED"),
+        ("disabled", "CHANNEL_BLOCKED"),
+        ("rejected", "CHANNEL_WAPI_REJECTED"),
         ("notEnoughMoney", "CHANNEL_NO_MONEY"),
         ("qridle", "MESSAGE_CHANNEL_UNAVAILABLE"),
         ("phoneUnavailable", "MESSAGE_CHANNEL_UNAVAILABLE"),
@@ -171,12 +210,6 @@ def test_only_an_active_channel_sends(
     assert_error(send(wazzup, text_message(channel)), code)
     wazzup.set_channel_state("79370000001", "active")
     assert send(wazzup, text_message(channel)).status_code == 201
-
-
-def test_a_non_whatsapp_channel_cannot_send_whatsapp(rsps: responses.RequestsMock, wazzup: WazzupFake) -> None:
-    telegram = wazzup.add_channel("79370000005", transport="telegram")
-    error = assert_error(send(wazzup, text_message(telegram)), "INVALID_MESSAGE_DATA")
-    assert error["data"]["fields"][0]["name"] == "channelId"
 
 
 def test_a_number_without_whatsapp_is_a_bad_contact(

@@ -1,0 +1,142 @@
+"""A provider's documented surface as data (``contracts/<provider>.yaml``, OpenAPI 3.1), checked by openapi-core.
+
+The fakes validate every request against it before their own rules (and answer a violation in their
+provider's error format); the contract audit (``harness.contract_audit``) checks every request the CRM
+made and every answer a fake gave against the same document; the documented examples are replayed
+against the fakes by ``tests/contracts``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from openapi_core import Config, OpenAPI
+from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound, ServerNotFound
+from openapi_core.templating.security.exceptions import SecurityNotFound
+from openapi_core.testing import MockRequest, MockResponse
+
+from mocks.wire import FakeRequest
+
+CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One violation: where (a dotted field name, a header, a query parameter, or "route"), and why."""
+
+    field: str
+    message: str
+
+
+def _json(raw: bytes | str) -> Any:
+    return json.loads(raw)
+
+
+class _WebhookRequest(MockRequest):
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.name = name
+
+
+def _field_problems(error: Any) -> list[Problem]:
+    """The fields a jsonschema error names (missing and unexpected properties by name)."""
+    path = ".".join(str(p) for p in error.absolute_path)
+    prefix = f"{path}." if path else ""
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [name for name in error.validator_value if name not in error.instance]
+        return [Problem(prefix + name, "required") for name in missing]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set((error.schema or {}).get("properties", {}))
+        return [Problem(prefix + name, "not a documented field") for name in sorted(set(error.instance) - known)]
+    return [Problem(path or "body", error.message)]
+
+
+def _problems_of(errors: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in errors:
+        if isinstance(error, PathNotFound | ServerNotFound):
+            problems.append(Problem("route", str(error)))
+            continue
+        if isinstance(error, OperationNotFound):
+            problems.append(Problem("method", str(error)))
+            continue
+        if isinstance(error, SecurityNotFound) or isinstance(error.__cause__, SecurityNotFound):
+            problems.append(Problem("auth", str(error.__cause__ or error)))
+            continue
+        cause = error.__cause__
+        schema_errors = getattr(cause, "schema_errors", None)
+        parameter = getattr(error, "name", None)
+        if schema_errors and parameter:  # a header, query or path parameter of the wrong shape
+            problems.append(Problem(str(parameter), "; ".join(e.message for e in schema_errors)))
+            continue
+        if schema_errors:
+            for schema_error in schema_errors:
+                problems += _field_problems(schema_error)
+            continue
+        name = getattr(cause, "name", None) or getattr(error, "name", None)
+        problems.append(Problem(str(name) if name else "request", str(cause or error)))
+    return problems
+
+
+class Contract:
+    """One provider's OpenAPI document."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+        self.path = CONTRACTS_DIR / f"{provider}.yaml"
+        config = Config(extra_media_type_deserializers={"application/problem+json": _json})
+        self.api = OpenAPI.from_file_path(str(self.path), config=config)
+        server = self.api.spec / "servers"
+        first = next(iter(server))
+        self.server_url: str = str(first["url"]).rstrip("/")
+        parts = urlsplit(self.server_url)
+        self._host = f"{parts.scheme}://{parts.netloc}"
+        self._base_path = parts.path.rstrip("/")
+
+    def _mock(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> MockRequest:
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+        return MockRequest(
+            self._host,
+            method.lower(),
+            self._base_path + path,
+            args=dict(query),
+            headers=dict(headers),
+            data=body,
+            content_type=content_type.split(";")[0].strip() or "application/json",
+        )
+
+    def request_problems(self, request: FakeRequest) -> list[Problem]:
+        """What is wrong with a request, by the contract ([] when it conforms)."""
+        mock = self._mock(request.method, request.path, dict(request.query), dict(request.headers), request.body)
+        return _problems_of(self.api.iter_request_errors(mock))
+
+    def knows_route(self, method: str, path: str) -> bool | None:
+        """True: documented; False: the path exists but not the method; None: no such path."""
+        problems = self.request_problems(FakeRequest(method=method, path=path))
+        if any(p.field == "route" for p in problems):
+            return None
+        return not any(p.field == "method" for p in problems)
+
+    def response_problems(
+        self, method: str, path: str, query: dict[str, str], status: int, headers: dict[str, str], body: bytes
+    ) -> list[Problem]:
+        mock = self._mock(method, path, query, {}, b"")
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+        response = MockResponse(body, status, headers, content_type.split(";")[0].strip() or "application/json")
+        return _problems_of(self.api.iter_response_errors(mock, response))
+
+    def webhook_problems(self, name: str, headers: dict[str, str], body: bytes, method: str = "post") -> list[Problem]:
+        """What is wrong with a webhook delivery the fake made (its ``webhooks`` section)."""
+        request = _WebhookRequest(name, host_url="", method=method, path="", headers=dict(headers), data=body)
+        return _problems_of(self.api.iter_webhook_request_errors(request))
+
+
+@functools.cache
+def contract(provider: str) -> Contract:
+    """The loaded contract of ``provider`` (loaded once per process)."""
+    return Contract(provider)
