@@ -14,11 +14,6 @@ KNOWN_DEFECTS = {
         "emulator/api/integration_schemas.py (issues 8/9, providers): IntegrationOut.webhook_secret puts the "
         "webhook secret into every REST answer about an integration"
     ),
-    "defect_wazzup_resend_after_restart": (
-        "emulator/automation/delivery.py + emulator/providers/wazzup.py (issue 8, providers): a Wazzup part "
-        "left half-sent by a crash is sent again after the restart outside the 60 s crmMessageId window: "
-        "the client gets the message twice"
-    ),
 }
 
 
