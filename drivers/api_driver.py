@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from functools import cached_property
+import re
+from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property, wraps
+from typing import ParamSpec, TypeVar
 
 from drivers import names, process_mapping
 from drivers.protocol import (
+    AccessDenied,
     AccessResult,
     ChannelView,
     ConnectResult,
@@ -18,16 +21,23 @@ from drivers.protocol import (
     Editor,
     FieldErrorView,
     IntegrationView,
+    OpenedLink,
     ProcessSpec,
     ProcessView,
     SaveResult,
     ScheduledRunView,
+    SettingsSnapshot,
     TimelineItem,
     UiOnly,
 )
-from emulator import phones
 from emulator.api.deal_schemas import ContactIn, DealCreate, DealUpdate, FunnelOut, PhoneIn, TaskIn
+from emulator.api.integration_schemas import IntegrationOut
+from emulator.api.process_schemas import EditorOptions
 from emulator.client import ApiError, CrmClient
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_DEAL_HEADING = re.compile(r"<h1[^>]*>\s*(\d+)\s*</h1>")  # the deal card's heading: its number
 
 _PAGES = {
     "настройки": "/api/integrations",
@@ -43,6 +53,26 @@ def _errors(exc: ApiError) -> list[FieldErrorView]:
     return [FieldErrorView("", exc.detail)]
 
 
+def _refusals(method: Callable[P, R]) -> Callable[P, R]:
+    """An answer 403 becomes :class:`AccessDenied` with the CRM's own words."""
+
+    @wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except ApiError as exc:
+            if exc.status == 403:
+                raise AccessDenied(exc.detail) from exc
+            raise
+
+    return wrapper
+
+
+def _number(label: str) -> str:
+    """ "+7(937)000-00-03 (Продажи)" -> "+7(937)000-00-03": the channel as the CRM lists it, without its name."""
+    return label.split(" (", 1)[0].strip()
+
+
 def _contact_in(spec: ContactSpec) -> ContactIn:
     return ContactIn(
         name=spec.name,
@@ -55,6 +85,7 @@ def _contact_in(spec: ContactSpec) -> ContactIn:
 class ApiDriver:
     def __init__(self, client: CrmClient) -> None:
         self.client = client
+        self._seen_options: EditorOptions | None = None
 
     # -- names -> ids --------------------------------------------------------------------------
 
@@ -136,6 +167,7 @@ class ApiDriver:
     def add_task(self, deal_id: int, title: str, due_at: dt.datetime) -> None:
         self.client.add_task(deal_id, TaskIn(title=title, due_at=due_at))
 
+    @_refusals
     def move_deal_to_stage(self, deal_id: int, stage: str) -> None:
         deal = self.client.deal(deal_id)
         self.client.change_stage(deal_id, self._stage_id(deal.funnel.name, stage))
@@ -179,7 +211,6 @@ class ApiDriver:
             if message is None:
                 items.append(TimelineItem(e.title, e.body, e.author, e.when))
                 continue
-            channel = phones.display(message.channel_phone)
             items.append(
                 TimelineItem(
                     e.title,
@@ -188,7 +219,7 @@ class ApiDriver:
                     e.when,
                     message.process_id,
                     message.provider_label,
-                    channel,
+                    message.channel_display,
                     message.to_display,
                 )
             )
@@ -203,7 +234,7 @@ class ApiDriver:
                 attachments=[a.filename for a in m.attachments],
                 status=m.status_label,
                 reason=m.status_reason,
-                channel=phones.display(m.channel_phone),
+                channel=m.channel_display,
             )
             for m in self.client.dialogs(deal_id)
         ]
@@ -211,69 +242,124 @@ class ApiDriver:
     def scheduled_runs(self, deal_id: int) -> list[ScheduledRunView]:
         return [ScheduledRunView(r.id, r.stage.name, r.due_relative, r.due_at) for r in self.client.runs(deal_id)]
 
+    @_refusals
     def cancel_scheduled_run(self, deal_id: int, run_id: int) -> None:
         self.client.cancel_run(run_id)
 
     # -- integrations --------------------------------------------------------------------------
 
-    def _integration_view(self, provider: str) -> IntegrationView:
-        item = self.client.integration(provider)
+    @staticmethod
+    def _integration_view(item: IntegrationOut) -> IntegrationView:
+        """What the REST API reports; the cards' buttons are the page's, which this driver does not see."""
         return IntegrationView(
             title=item.title,
             connected=item.connected,
-            actions=["НАСТРОИТЬ", "ОТКЛЮЧИТЬ"] if item.connected else ["ПОДКЛЮЧИТЬ"],
-            channels=[ChannelView(phones.display(c.phone), c.state, c.active) for c in item.channels],
-            webhook_secret=item.webhook_secret,
+            actions=None,
+            channels=[ChannelView(_number(c.display), c.state, c.active) for c in item.channels],
+            webhook_secret_masked=item.webhook_secret_masked,
         )
 
+    def _readable(self, read: Callable[[], R]) -> R | None:
+        """What the CRM lets this user read; None when it refuses (a manager still attempts the write itself)."""
+        try:
+            return read()
+        except ApiError as exc:
+            if exc.status != 403:
+                raise
+            return None
+
+    def _options(self) -> EditorOptions | None:
+        """The editor's options as the CRM reports them; the last ones seen when this user may not read them."""
+        options = self._readable(self.client.editor_options)
+        if options is not None:
+            self._seen_options = options
+        return options
+
+    def _option_lists(self) -> EditorOptions:
+        options = self._options() or self._seen_options
+        if options is None:
+            raise AccessDenied("параметры редактора недоступны этому пользователю, и раньше их никто не читал")
+        return options
+
+    def _provider(self, service: str) -> str:
+        """The provider key of a service or card, as the CRM itself names them (editor label or card title)."""
+        wanted = service.strip().lower()
+        for item in self._readable(self.client.integrations) or []:
+            if wanted in (item.title.lower(), item.provider):
+                return item.provider
+        return names.provider_key(service)
+
+    @_refusals
     def integration_cards(self) -> list[IntegrationView]:
-        return [self._integration_view(i.provider) for i in self.client.integrations()]
+        return [self._integration_view(i) for i in self.client.integrations()]
 
+    @_refusals
     def integration(self, service: str) -> IntegrationView:
-        return self._integration_view(names.provider_key(service))
+        return self._integration_view(self.client.integration(self._provider(service)))
 
+    @_refusals
     def connect_integration(self, service: str, api_key: str) -> ConnectResult:
         try:
-            self.client.connect(names.provider_key(service), api_key)
+            self.client.connect(self._provider(service), api_key)
         except ApiError as exc:
             if exc.status != 422:
                 raise
             return ConnectResult(False, "; ".join(e.message for e in _errors(exc)))
         return ConnectResult(True, None)
 
+    @_refusals
     def disconnect_integration(self, service: str) -> None:
-        self.client.disconnect(names.provider_key(service))
+        self.client.disconnect(self._provider(service))
 
+    @_refusals
     def refresh_channels(self, service: str) -> None:
-        self.client.sync_channels(names.provider_key(service))
+        self.client.sync_channels(self._provider(service))
 
     def renew_webhook_signing_key(self, service: str) -> None:
         self.client.rotate_webhook_secret(names.provider_key(service))
 
     # -- business processes --------------------------------------------------------------------
 
+    @_refusals
     def available_services(self) -> list[str]:
         return [s.label for s in self.client.editor_options().services]
 
+    @_refusals
     def available_channels(self, service: str) -> list[str]:
-        key = names.provider_key(service)
         for item in self.client.editor_options().services:
-            if item.provider == key:
+            if item.label.lower() == service.strip().lower():
                 return [c.display for c in item.channels]
         return []
 
-    def _channel_id(self, service: str | None, channel: str | None) -> int | str | None:
-        if not channel or not service:
+    def _service_key(self, service: str | None) -> str | None:
+        """The API value of the chosen service; a name the CRM does not know goes as typed, for it to refuse."""
+        if service is None:
+            return None
+        options = self._options()
+        for item in options.services if options else []:
+            if item.label == service:
+                return item.provider
+        for integration in self._readable(self.client.integrations) or []:  # a messaging service not available now
+            if integration.messaging and service.strip().lower() in (integration.title.lower(), integration.provider):
+                return integration.provider
+        return service
+
+    def _channel_id(self, provider: str | None, channel: str | None) -> int | str | None:
+        """The id of the chosen channel among the integration's channels (also inactive ones, to be refused)."""
+        if not channel or not provider:
             return channel
         try:
-            integration = self.client.integration(names.provider_key(service))
-        except (KeyError, ApiError):
+            integration = self.client.integration(provider)
+        except ApiError as exc:
+            if exc.status == 403:  # a manager's attempt: the CRM must refuse the write itself
+                return channel
             return channel
         for item in integration.channels:
-            if channel in (item.display, phones.display(item.phone)):
+            if channel in (item.display, _number(item.display)):
                 return item.id
         return channel
 
+    @_refusals
     def save_business_process(self, spec: ProcessSpec, process_id: int | None = None) -> SaveResult:
         file_ids = []
         for item in spec.files:
@@ -284,9 +370,16 @@ class ApiDriver:
                     raise
                 return SaveResult(None, _errors(exc))
         if process_id is not None:  # an edit keeps what is attached and adds the new files
-            file_ids = [f.id for f in self.client.process(process_id).files] + file_ids
+            saved_process = self._readable(lambda: self.client.process(process_id))
+            file_ids = [f.id for f in saved_process.files] + file_ids if saved_process else file_ids
+        provider = self._service_key(spec.service)
         body = process_mapping.process_in(
-            spec, self._stage_id(spec.funnel, spec.stage), self._channel_id(spec.service, spec.channel), file_ids
+            spec,
+            self._option_lists(),
+            self._stage_id(spec.funnel, spec.stage),
+            provider,
+            self._channel_id(provider, spec.channel),
+            file_ids,
         )
         try:
             saved = (
@@ -310,6 +403,7 @@ class ApiDriver:
         available = self._available_providers()
         return [process_mapping.view(p, available) for p in self.client.processes(self._stage_id(funnel, stage))]
 
+    @_refusals
     def delete_business_process(self, process_id: int) -> None:
         self.client.delete_process(process_id)
 
@@ -336,3 +430,42 @@ class ApiDriver:
                 return AccessResult(False, exc.detail)
             raise
         return AccessResult(True, "")
+
+    # -- beyond the common protocol: links, and what an administrator has configured --------------
+
+    def open_link(self, url: str) -> OpenedLink:
+        """GET the absolute ``url`` as this user (bearer token); a deal page gives its deal's number."""
+        answer = self.client.session.get(
+            url, headers={"Authorization": f"Bearer {self.client.token}"}, timeout=self.client.timeout
+        )
+        found = _DEAL_HEADING.search(answer.text) if answer.ok else None
+        return OpenedLink(answer.status_code, int(found.group(1)) if found else None)
+
+    def settings_snapshot(self) -> SettingsSnapshot:
+        integrations = tuple(
+            (i.title, i.connected, tuple((c.display, c.state) for c in i.channels)) for i in self.client.integrations()
+        )
+        processes = tuple(
+            sorted(
+                (p.id, p.version, p.stage_name, p.provider, p.channel.display if p.channel else "", p.text)
+                for p in self.client.processes()
+            )
+        )
+        return SettingsSnapshot(integrations, processes)
+
+    def everything_shown(self, deal_id: int | None = None) -> list[tuple[str, str]]:
+        """(where, raw text) of every answer this user can read about the settings (and the deal): REST and pages."""
+        paths = ["/api/integrations", "/api/business-processes", "/api/business-processes/editor-options"]
+        paths += [f"/api/integrations/{i.provider}" for i in self._readable(self.client.integrations) or []]
+        pages = ["/settings/integrations/messengers", "/settings/business-processes"]
+        pages += [f"/settings/integrations/{provider}" for provider in ("i2crm", "wazzup", "default")]
+        pages += [f"/settings/business-processes/{p.id}/edit" for p in self._readable(self.client.processes) or []]
+        if deal_id is not None:
+            paths += [f"/api/deals/{deal_id}{tail}" for tail in ("", "/timeline", "/dialogs", "/runs")]
+            pages.append(f"/deals/{deal_id}")
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        shown = []
+        for path in paths + pages:
+            answer = self.client.session.get(self.client.base_url + path, headers=headers, timeout=self.client.timeout)
+            shown.append((f"{path} → {answer.status_code}", answer.text))
+        return shown

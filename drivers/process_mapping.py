@@ -1,37 +1,43 @@
-"""A business process between the user's terms (ProcessSpec, ProcessView) and the API's schemas."""
+"""A business process between the user's terms (ProcessSpec, ProcessView) and the API's schemas.
+
+Option labels are translated with the options the CRM itself reports (``editor-options``), never with
+the emulator's own tables: the driver knows only what any client of the API could know.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from drivers import names
 from drivers.protocol import ProcessSpec, ProcessView
-from emulator.api.process_schemas import ProcessIn, ProcessOut
-from emulator.vocabulary import ACTION_LABELS
+from emulator.api.process_schemas import EditorOptions, OptionOut, ProcessIn, ProcessOut
+
+CHECK_STAGE = {"Да": True, "Нет": False}
 
 
-def _value_of(convert: Callable[[str], str], label: str | None) -> str | None:
+def _value_of(options: list[OptionOut], label: str | None) -> str | None:
     """The API value of an option label; an unknown label goes as typed, for the CRM to refuse."""
     if label is None:
         return None
-    try:
-        return convert(label)
-    except KeyError:
-        return label
+    return next((o.value for o in options if o.label == label), label)
 
 
-def process_in(spec: ProcessSpec, stage_id: int, channel_id: int | str | None, file_ids: list[int]) -> ProcessIn:
-    action = next((k for k, v in ACTION_LABELS.items() if v == spec.action), spec.action)
+def process_in(
+    spec: ProcessSpec,
+    options: EditorOptions,
+    stage_id: int,
+    provider: str | None,
+    channel_id: int | str | None,
+    file_ids: list[int],
+) -> ProcessIn:
+    check = spec.check_stage
     return ProcessIn(
         stage_id=stage_id,
-        action=action,
-        timing=_value_of(names.timing_value, spec.when),
+        action=_value_of(options.actions, spec.action),
+        timing=_value_of(options.timings, spec.when),
         delay_value=spec.delay,
-        delay_unit=_value_of(names.unit_value, spec.unit),
-        check_stage={"Да": True, "Нет": False}.get(spec.check_stage, spec.check_stage),
-        provider=_value_of(names.provider_key, spec.service),
+        delay_unit=_value_of(options.delay_units, spec.unit),
+        check_stage=CHECK_STAGE.get(check, check) if check is not None else None,
+        provider=provider,
         channel_id=channel_id,
-        recipient_rule=_value_of(names.recipient_rule_value, spec.recipients),
+        recipient_rule=_value_of(options.recipient_rules, spec.recipients),
         text=spec.text,
         file_ids=list(file_ids),
     )

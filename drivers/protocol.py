@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class UiOnly(Exception):
     """The step checks what the browser shows; tag the scenario @ui."""
+
+
+class AccessDenied(Exception):
+    """The CRM refused the action for lack of rights (HTTP 403, or the page «Недостаточно прав»)."""
 
 
 @dataclass(frozen=True)
@@ -151,9 +155,9 @@ class ChannelView:
 class IntegrationView:
     title: str
     connected: bool
-    actions: list[str]  # the card's buttons: "ПОДКЛЮЧИТЬ" or "НАСТРОИТЬ", "ОТКЛЮЧИТЬ"
+    actions: list[str] | None  # the card's buttons as shown; None: this driver does not see the page
     channels: list[ChannelView]
-    webhook_secret: str | None
+    webhook_secret_masked: str | None  # as the CRM shows it: «••••••••AbCd»
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,41 @@ class ConnectResult:
 class AccessResult:
     allowed: bool
     message: str
+
+
+@dataclass(frozen=True)
+class OpenedLink:
+    """What opening a link of a message shows: the HTTP status and, for a deal page, the deal's number."""
+
+    status: int
+    deal_id: int | None
+
+
+@runtime_checkable
+class LinkOpener(Protocol):
+    """Opens an absolute link (e.g. the value of «Ссылка на сделку») as the signed-in user would."""
+
+    def open_link(self, url: str) -> OpenedLink: ...
+
+
+@dataclass(frozen=True)
+class SettingsSnapshot:
+    """Everything an administrator configures, to prove that a refused action changed nothing."""
+
+    integrations: tuple[tuple[str, bool, tuple[tuple[str, str], ...]], ...]  # (title, connected, channels)
+    processes: tuple[tuple[int, int, str, str, str, str], ...]  # (id, version, stage, service, channel, text)
+
+
+@runtime_checkable
+class SettingsReader(Protocol):
+    def settings_snapshot(self) -> SettingsSnapshot: ...
+
+
+@runtime_checkable
+class ShownEverywhere(Protocol):
+    """Every answer a user can read about the settings and a deal, as raw text (to look for secrets)."""
+
+    def everything_shown(self, deal_id: int | None = None) -> list[tuple[str, str]]: ...
 
 
 class Editor(Protocol):

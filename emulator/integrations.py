@@ -43,6 +43,13 @@ def webhook_url(settings: Settings, provider: str) -> str:
     return f"{settings.public_base_url}/api/webhooks/{provider}"
 
 
+def masked(secret: str | None) -> str | None:
+    """A secret as the CRM shows it: enough to tell two apart, never enough to use (its last 4 characters)."""
+    if not secret:
+        return None
+    return "•" * 8 + secret[-4:]
+
+
 def credentials(settings: Settings, integration: Integration) -> Credentials:
     return Credentials(
         api_key=integration.api_key or "",

@@ -103,6 +103,7 @@ def fake_state(fake: ProviderFake) -> dict[str, Any]:
         "not_on_whatsapp": sorted(fake.not_on_whatsapp),
         "faults": [fault.to_json() for fault in fake.faults.pending],
         "webhook_url": fake.webhook_url,
+        "webhook_secrets": fake.webhook_secrets,
         "page_size": fake.page_size,
         "rate_limit": None if limit is None else {"requests": limit.requests, "per_seconds": limit.per_seconds},
     }

@@ -326,6 +326,11 @@ class DefaultFake(ProviderFake):
         self.webhook_url = url
         return FakeResponse(200, {"url": url})
 
+    @property
+    def webhook_secrets(self) -> list[str]:
+        """The secrets the CRM registered with ``PUT /webhook`` (the newest first)."""
+        return [secret for secret, _ in self.registered_secrets]
+
     def _active_secrets(self, now: datetime) -> list[str]:
         return [s for s, until in self.registered_secrets if until is None or now < until]
 

@@ -42,6 +42,12 @@ class FakeProvider(Protocol):
 
     base_url: str
     webhook_url: str | None
+
+    @property
+    def webhook_secrets(self) -> list[str]:
+        """What the CRM entrusted to the provider to authenticate its webhooks (learned as the service does)."""
+        ...
+
     page_size: int | None
 
     @property

@@ -84,6 +84,11 @@ class ProviderFake(ABC):
 
         return contract(self.name)
 
+    @property
+    def webhook_secrets(self) -> list[str]:
+        """What the CRM entrusted to this provider to authenticate its webhooks (none by default)."""
+        return []
+
     def _init_state(self) -> None:
         self.api_keys: set[str] = set()
         self.channels: dict[str, FakeChannel] = {}

@@ -111,6 +111,10 @@ class RemoteProviderFake:
         self._call("PATCH", "/webhook", json={"url": value})
 
     @property
+    def webhook_secrets(self) -> list[str]:
+        return list(self._state()["webhook_secrets"])
+
+    @property
     def profile(self) -> FakeProfile:
         return FAKE_CLASSES[self.name].profile
 

@@ -26,6 +26,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from mocks.channel import FakeChannel
 from mocks.clock import utc_now
@@ -112,6 +113,15 @@ class WazzupFake(ProviderFake):
     default_rate_limit = RateLimit(requests=500, per_seconds=5.0)
     profile = PROFILE
     contract_webhook = "messagesAndStatuses"
+
+    @property
+    def webhook_secrets(self) -> list[str]:
+        """Wazzup signs nothing: the CRM's secret is whatever its registered ``webhooksUri`` holds (its last
+        path segment), which the fake knows only from ``PATCH /webhooks``."""
+        if not self.webhook_url:
+            return []
+        last = urlsplit(self.webhook_url).path.rstrip("/").rsplit("/", 1)[-1]
+        return [last] if last else []
 
     def _reset_provider_state(self) -> None:
         self._crm_message_ids: dict[str, datetime] = {}

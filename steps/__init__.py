@@ -17,4 +17,6 @@ STEP_MODULES: tuple[str, ...] = (
     "steps.webhook_steps",
     "steps.editor_steps",
     "steps.access_steps",
+    "steps.crm_process_steps",
+    "steps.provider_pace_steps",
 )

@@ -11,25 +11,25 @@ from steps import text_macros
 from steps.channel_labels import number_of
 from steps.connections import connect_with_channels
 from steps.phrases import phrase
-from steps.provider_terms import fake_of, key_of
+from steps.provider_terms import fake_of
+from steps.services import inactive_state, standard_channel
 
-DEMO_CHANNELS = {"i2crm": "+7(937)000-00-02", "wazzup": "+7(937)000-00-01", "default": "+7(937)000-00-03"}
-INACTIVE_WORD = {"i2crm": "inactive", "wazzup": "disabled", "default": "inactive"}
 STATES = ("не подключён", "без активных каналов", "с активным каналом")
 
 
 @given(phrase("сервис «{service}» в состоянии «{state}»"))
 def service_in_state(crm_api: CrmDriver, providers: Any, service: str, state: str) -> None:
     """«не подключён» | «без активных каналов» (подключён, все каналы неактивны) | «с активным каналом»."""
-    key = key_of(service)
     if state == "не подключён":
         crm_api.disconnect_integration(service)
     elif state == "без активных каналов":
         channels = fake_of(providers, service).channels.values()
-        rows = [{"канал": c.phone, "состояние": INACTIVE_WORD[key]} for c in channels]
+        rows = [{"канал": "+" + c.phone, "состояние": inactive_state(service)} for c in channels]
         connect_with_channels(crm_api, providers, service, rows)
     elif state == "с активным каналом":
-        connect_with_channels(crm_api, providers, service, [{"канал": DEMO_CHANNELS[key], "состояние": "active"}])
+        connect_with_channels(
+            crm_api, providers, service, [{"канал": standard_channel(service), "состояние": "active"}]
+        )
     else:
         raise KeyError(f"неизвестное состояние сервиса «{state}» (есть: {', '.join(STATES)})")
 

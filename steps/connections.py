@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from drivers.protocol import CrmDriver
-from steps.provider_terms import digits, fake_of, key_of
+from steps.phone_literals import digits
+from steps.provider_terms import fake_of, key_of
 
 
 def suite_key(service: str) -> str:

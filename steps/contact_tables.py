@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from drivers.protocol import ContactSpec
-
-_NONE = {"", "—", "-", "(нет)"}
+from steps.text_macros import is_empty
 
 
 def _split(cell: str) -> tuple[str, ...]:
-    """Comma-separated; a phone may itself contain no commas. "—" or "(нет)" means none."""
-    if cell.strip() in _NONE:
+    """Comma-separated; a phone may itself contain no commas. "—" means none."""
+    if is_empty(cell):
         return ()
     return tuple(part.strip() for part in cell.split(",") if part.strip())
 

@@ -22,6 +22,7 @@ class ScenarioContext:
     webhook_answers: list[int] = field(default_factory=list)
     remembered: dict[str, Any] = field(default_factory=dict)
     editor_view: Editor | None = None
+    journal_marks: dict[str, int] | None = None  # each fake's journal length when the deal first moved
 
     @property
     def deal(self) -> int:

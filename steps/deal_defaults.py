@@ -1,4 +1,6 @@
-"""The client a scenario's deal has unless the scenario says otherwise."""
+"""The client a scenario's deal has unless the scenario says otherwise (spelled in the vocabulary)."""
 
-CLIENT = "Иван Клиентов"
-DEFAULT_PHONE = "+7(999)888-55-22"
+from steps.vocabulary import CLIENT, CLIENT_PHONE
+
+DEFAULT_PHONE = CLIENT_PHONE
+__all__ = ["CLIENT", "DEFAULT_PHONE"]

@@ -11,12 +11,13 @@ from pytest_bdd import then, when
 
 from drivers.protocol import CrmDriver, Editor
 from steps import text_macros
+from steps import vocabulary as words
 from steps.channel_labels import number_of, pick
 from steps.context import ScenarioContext
 from steps.file_specs import file_names, file_specs
 from steps.phrases import phrase
 
-STAGE_CHECK = "Проверить, находится ли сделка на выбранном этапе"
+STAGE_CHECK = words.STAGE_CHECK
 
 
 def _column(datatable: list[list[str]]) -> list[str]:
@@ -177,6 +178,7 @@ def press_cancel(ctx: ScenarioContext) -> None:
 
 @then(phrase("в редакторе у поля «{label}» ошибка «{message:A}»"))
 def field_error(ctx: ScenarioContext, label: str, message: str) -> None:
-    errors = ctx.editor.errors()
-    shown = [e.message for e in errors if _bare(e.label) == label]
-    assert any(message in m for m in shown), f"у поля «{label}» ожидалась ошибка «{message}», показаны {errors}"
+    """Ошибка, показанная рядом с самим полем (не сводка вверху формы): ровно этот текст."""
+    read = _driver_can(ctx.editor, "field_error", "читать ошибку рядом с полем")
+    shown = read(label)
+    assert shown == message, f"рядом с полем «{label}» ожидалась ошибка «{message}», показано «{shown or 'ничего'}»"

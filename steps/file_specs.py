@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from drivers.protocol import FileSpec
+from steps.text_macros import is_empty
 
 _SUFFIX = re.compile(r"^(?P<name>.+?)\s*\((?P<how>[^()]*)\)$")
 _SIZE_PART = re.compile(r"(?P<size>\d+(?:[.,]\d+)?)\s*(?P<unit>Б|КБ|МБ)")
@@ -51,7 +52,7 @@ def file_spec(text: str) -> FileSpec:
 def file_specs(text: str) -> list[FileSpec]:
     """A comma-separated list; "—" or empty means no files."""
     items = [part.strip() for part in re.split(r",\s*(?![^()]*\))", text) if part.strip()]
-    return [file_spec(item) for item in items if item not in {"—", "-", "(нет)"}]
+    return [file_spec(item) for item in items if not is_empty(item)]
 
 
 def file_names(text: str) -> list[str]:

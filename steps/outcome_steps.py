@@ -1,17 +1,19 @@
-"""Шаги о том, что получили клиенты: сообщения, принятые каждым сервисом."""
+"""Шаги о том, что получили клиенты: сообщения, принятые каждым сервисом (каждое — ровно один раз)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from pytest_bdd import then
 
+from drivers.protocol import CrmDriver, LinkOpener
 from steps import text_macros
 from steps.context import ScenarioContext
 from steps.file_specs import file_names
+from steps.phone_literals import digits
 from steps.phrases import phrase
-from steps.provider_terms import digits, fake_of
+from steps.provider_terms import fake_of
 
 
 def outbox_summary(providers: Any) -> str:
@@ -23,29 +25,38 @@ def texts_to(providers: Any, service: str, phone: str) -> list[str | None]:
     return [m.text for m in fake_of(providers, service).outbox_to(digits(phone))]
 
 
+def _exactly_once(providers: Any, phone: str, service: str, expected: str) -> None:
+    received = texts_to(providers, service, phone)
+    assert received.count(expected) == 1, (
+        f"{phone} через {service}: сообщение {expected!r} ожидалось ровно один раз, получено "
+        f"{received.count(expected)} раз; все полученные: {received}; всего отправлено: {outbox_summary(providers)}"
+    )
+
+
 @then(phrase("клиенту «{phone}» через «{service}» отправлено сообщение «{text}»"))
 def got_message(providers: Any, phone: str, service: str, text: str) -> None:
-    """В тексте можно писать ``\\n`` и ``{x × N}``."""
-    expected = text_macros.expand(text)
-    received = texts_to(providers, service, phone)
-    assert expected in received, (
-        f"{phone} через {service}: ожидалось сообщение {expected!r}, получены {received}; "
-        f"всего отправлено: {outbox_summary(providers)}"
-    )
+    """Ровно одно такое сообщение; в тексте можно писать ``\\n`` и ``{x × N}``."""
+    _exactly_once(providers, phone, service, text_macros.expand(text))
 
 
 @then(phrase("клиенту «{phone}» через «{service}» отправлено сообщение:"))
 def got_long_message(providers: Any, phone: str, service: str, docstring: str) -> None:
-    received = texts_to(providers, service, phone)
-    assert docstring in received, f"{phone} через {service}: ожидалось сообщение {docstring!r}, получены {received!r}"
+    _exactly_once(providers, phone, service, docstring)
 
 
 @then(phrase("клиент «{phone}» получил сообщений: {count:d}"))
 def message_count(providers: Any, phone: str, count: int) -> None:
+    """Через все сервисы вместе."""
     received = [m for m in providers.outbox() if m.to == digits(phone)]
     assert len(received) == count, (
         f"{phone}: ожидалось {count} сообщ., получено {len(received)}: {outbox_summary(providers)}"
     )
+
+
+@then(phrase("клиент «{phone}» получил через «{service}» сообщений: {count:d}"))
+def message_count_by(providers: Any, phone: str, service: str, count: int) -> None:
+    received = texts_to(providers, service, phone)
+    assert len(received) == count, f"{phone} через {service}: ожидалось {count} сообщ., получены {received}"
 
 
 @then("никому ничего не отправлено")
@@ -65,7 +76,7 @@ def only_numbers(providers: Any, phones: str) -> None:
 def sent_from_channel(providers: Any, phone: str, channel: str) -> None:
     senders = [m.channel for m in providers.outbox() if m.to == digits(phone)]
     assert senders, f"клиенту {phone} ничего не отправлено: {outbox_summary(providers)}"
-    assert set(senders) == {digits(channel)}, f"ожидалась отправка с канала {digits(channel)}, отправлено с {senders}"
+    assert senders == [digits(channel)] * len(senders), f"ожидалась отправка с {digits(channel)}, было с {senders}"
 
 
 @then(phrase("клиенту «{phone}» через «{service}» отправлены файлы «{names}»"))
@@ -76,7 +87,34 @@ def got_files(providers: Any, phone: str, service: str, names: str) -> None:
 
 
 @then(phrase("в сообщении клиенту «{phone}» через «{service}» ссылка на сделку"))
-def has_deal_link(providers: Any, ctx: ScenarioContext, phone: str, service: str) -> None:
-    pattern = re.compile(rf"https?://[^\s/]+/deals/{ctx.deal}(?![\d/])")
-    received = texts_to(providers, service, phone)
-    assert any(pattern.search(t or "") for t in received), f"ожидалась ссылка на сделку {ctx.deal}, получено {received}"
+def has_deal_link(
+    providers: Any, crm_api: CrmDriver, ctx: ScenarioContext, base_url: str, phone: str, service: str
+) -> None:
+    """Ровно одна ссылка: адрес CRM (тот, где CRM работает), открывается страница именно этой сделки."""
+    received = [t or "" for t in texts_to(providers, service, phone)]
+    assert len(received) == 1, f"ожидалось одно сообщение клиенту {phone}, получены {received}"
+    links = [word for word in received[0].split() if word.startswith(("http://", "https://"))]
+    assert len(links) == 1, f"ожидалась одна ссылка в {received[0]!r}, найдены {links}"
+    link, crm = urlsplit(links[0]), urlsplit(base_url)
+    assert (link.scheme, link.netloc) == (crm.scheme, crm.netloc), f"ссылка {links[0]} ведёт не на CRM {base_url}"
+    assert isinstance(crm_api, LinkOpener), "драйвер API не умеет открывать ссылки"
+    opened = crm_api.open_link(links[0])
+    assert opened.deal_id == ctx.deal, f"ссылка {links[0]} открывает {opened}, а не сделку {ctx.deal}"
+
+
+@then(phrase("сообщение «{text:A}» получили только номера «{phones}»"))
+def text_only_to(providers: Any, text: str, phones: str) -> None:
+    """Сообщение с этим текстом — каждому названному номеру ровно одно и больше никому."""
+    expected = sorted(digits(p) for p in text_macros.split_list(phones))
+    actual = sorted(m.to for m in providers.outbox() if m.text == text_macros.expand(text))
+    assert actual == expected, f"сообщение {text!r}: ожидались номера {expected}, получили {actual}"
+
+
+@then(phrase("CRM не обращалась к сервису «{service}» после смены этапа"))
+def no_request_since_move(providers: Any, ctx: ScenarioContext, service: str) -> None:
+    """Ни одного запроса любого рода (отправка, каналы, проверка ключа, статус) с первой смены этапа сценария."""
+    assert ctx.journal_marks is not None, "в сценарии сделку ещё не переводили"
+    fake = fake_of(providers, service)
+    later = list(fake.journal)[ctx.journal_marks.get(fake.name, 0) :]
+    shown = "; ".join(f"{e.method} {e.path} → {e.status}" for e in later)
+    assert not later, f"после смены этапа CRM обратилась к {service} {len(later)} раз: {shown}"

@@ -6,47 +6,54 @@ from pytest_bdd import then
 
 from drivers.protocol import CrmDriver, DialogItem
 from steps import text_macros
+from steps import vocabulary as words
 from steps.context import ScenarioContext
 from steps.file_specs import file_names
 from steps.phrases import phrase
 
-BP_TITLE = "Отправка сообщения в WhatsApp из бизнес процесса"
-
 
 def bp_bodies(crm: CrmDriver, ctx: ScenarioContext) -> list[str]:
     """The business-process entries' texts, newest first."""
-    return [item.body for item in crm.timeline(ctx.deal) if item.title == BP_TITLE]
+    return [item.body for item in crm.timeline(ctx.deal) if item.title == words.BP_TITLE]
+
+
+def status_line(status: str) -> str:
+    """ "Отправлено" -> "Статус: Отправлено"; a line already written in full is taken as it is."""
+    status = status.strip()
+    return status if status.startswith(words.STATUS_PREFIX) else words.STATUS_PREFIX + status
 
 
 @then(phrase("в ленте сделки запись об отправке со статусом «{status:A}»"))
 def log_has_status(crm: CrmDriver, ctx: ScenarioContext, status: str) -> None:
+    """Ровно одна такая запись (другие записи с другими статусами могут быть)."""
     bodies = bp_bodies(crm, ctx)
-    assert f"Статус: {status}" in bodies, f"ожидалась запись «Статус: {status}», записи об отправке: {bodies or 'нет'}"
+    found = bodies.count(status_line(status))
+    assert found == 1, f"ожидалась ровно одна запись «{status_line(status)}», таких {found}; записи: {bodies or 'нет'}"
 
 
 @then(phrase("в ленте сделки нет записи об отправке со статусом «{status:A}»"))
 def log_lacks_status(crm: CrmDriver, ctx: ScenarioContext, status: str) -> None:
     bodies = bp_bodies(crm, ctx)
-    assert f"Статус: {status}" not in bodies, f"в ленте не должно быть «Статус: {status}», а записи: {bodies}"
+    assert status_line(status) not in bodies, f"в ленте не должно быть «{status_line(status)}», а записи: {bodies}"
 
 
 @then(phrase("в ленте сделки записей об отправке: {count:d}"))
 def log_count(crm: CrmDriver, ctx: ScenarioContext, count: int) -> None:
     bodies = bp_bodies(crm, ctx)
-    assert len(bodies) == count, f"ожидалось записей «{BP_TITLE}» {count}, в ленте {len(bodies)}: {bodies}"
+    assert len(bodies) == count, f"ожидалось записей «{words.BP_TITLE}» {count}, в ленте {len(bodies)}: {bodies}"
 
 
 @then(phrase("в ленте сделки записей об отправке со статусом «{status:A}»: {count:d}"))
 def log_status_count(crm: CrmDriver, ctx: ScenarioContext, status: str, count: int) -> None:
     bodies = bp_bodies(crm, ctx)
-    found = bodies.count(f"Статус: {status}")
-    assert found == count, f"ожидалось записей «Статус: {status}» {count}, в ленте {found}: {bodies}"
+    found = bodies.count(status_line(status))
+    assert found == count, f"ожидалось записей «{status_line(status)}» {count}, в ленте {found}: {bodies}"
 
 
 @then("в ленте сделки записи об отправке со статусами:")
 def log_statuses(crm: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]) -> None:
-    """По одному «Статус: ...» в строке, новые сверху."""
-    expected = [row[0].strip() for row in datatable if row[0].strip().lower() != "статус"]
+    """По одному статусу в строке («Отправлено» или «Статус: Отправлено»), новые сверху; ровно эти записи."""
+    expected = [status_line(row[0]) for row in datatable if row[0].strip().lower() not in {"статус", ""}]
     bodies = bp_bodies(crm, ctx)
     assert bodies == expected, f"ожидались записи (новые сверху) {expected}, в ленте {bodies}"
 
@@ -57,12 +64,15 @@ def log_empty(crm: CrmDriver, ctx: ScenarioContext) -> None:
     assert not bodies, f"ожидалось, что записей об отправке нет, а в ленте: {bodies}"
 
 
+def _author(cell: str) -> str | None:
+    return None if text_macros.is_empty(cell) else cell.strip()
+
+
 @then("лента сделки начинается с записей:")
 def log_starts_with(crm: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]) -> None:
     """Столбцы: Заголовок | Текст | Автор («—» — без автора) | Время («сегодня в 14:23»); новые сверху."""
     expected = [
-        (row[0].strip(), row[1].strip(), None if row[2].strip() in {"", "—"} else row[2].strip(), row[3].strip())
-        for row in datatable[1:]
+        (row[0].strip(), text_macros.expand(row[1]).strip(), _author(row[2]), row[3].strip()) for row in datatable[1:]
     ]
     items = crm.timeline(ctx.deal)[: len(expected)]
     actual = [(i.title, i.body, i.author, i.when) for i in items]
@@ -73,10 +83,17 @@ def log_starts_with(crm: CrmDriver, ctx: ScenarioContext, datatable: list[list[s
 
 @then(phrase("все записи об отправке в ленте сделки датированы «{when}»"))
 def log_dated(crm: CrmDriver, ctx: ScenarioContext, when: str) -> None:
-    stamps = [(i.body, i.when) for i in crm.timeline(ctx.deal) if i.title == BP_TITLE]
+    stamps = [(i.body, i.when) for i in crm.timeline(ctx.deal) if i.title == words.BP_TITLE]
     assert stamps, "в ленте нет записей об отправке"
     wrong = [s for s in stamps if s[1] != when]
     assert not wrong, f"ожидалось время «{when}» у всех записей об отправке, а есть {wrong}"
+
+
+@then(phrase("автор записи «{title}» в ленте сделки — «{author}»"))
+def log_author(crm: CrmDriver, ctx: ScenarioContext, title: str, author: str) -> None:
+    """Ровно одна запись с таким заголовком, и её автор — названный пользователь."""
+    authors = [i.author for i in crm.timeline(ctx.deal) if i.title == title]
+    assert authors == [_author(author)], f"у записи «{title}» ожидался автор «{author}», в ленте авторы {authors}"
 
 
 def _dialog_row(item: DialogItem) -> dict[str, str]:
@@ -84,9 +101,9 @@ def _dialog_row(item: DialogItem) -> dict[str, str]:
         "кому": item.to,
         "сервис": item.service,
         "текст": item.text,
-        "вложения": ", ".join(item.attachments) or "—",
+        "вложения": ", ".join(item.attachments) or text_macros.EMPTY,
         "статус": item.status,
-        "причина": item.reason or "—",
+        "причина": item.reason or text_macros.EMPTY,
     }
 
 
@@ -100,7 +117,7 @@ def dialogs_are(crm: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]
         if "текст" in cells:
             cells["текст"] = text_macros.expand(cells["текст"])
         if "вложения" in cells:
-            cells["вложения"] = ", ".join(file_names(cells["вложения"])) or "—"
+            cells["вложения"] = ", ".join(file_names(cells["вложения"])) or text_macros.EMPTY
         expected.append(cells)
     actual = [{k: v for k, v in _dialog_row(item).items() if k in header} for item in crm.dialog(ctx.deal)]
     assert actual == expected, (
@@ -110,6 +127,6 @@ def dialogs_are(crm: CrmDriver, ctx: ScenarioContext, datatable: list[list[str]]
 
 @then(phrase("в диалоге сделки сообщение клиенту «{phone}» со статусом «{status}»"))
 def dialog_status(crm: CrmDriver, ctx: ScenarioContext, phone: str, status: str) -> None:
+    """Ровно одно сообщение этому клиенту, и у него этот статус."""
     statuses = [item.status for item in crm.dialog(ctx.deal) if item.to == phone]
-    assert statuses, f"в диалогах нет сообщений клиенту {phone}"
-    assert statuses == [status] * len(statuses), f"сообщения {phone}: ожидался статус «{status}», есть {statuses}"
+    assert statuses == [status], f"клиенту {phone} ожидалось одно сообщение со статусом «{status}», есть {statuses}"

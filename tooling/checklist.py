@@ -7,17 +7,22 @@ browser, otherwise through the API.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from tooling import document
+from tooling import document, run_results
 from tooling.feature_model import ROOT, Feature, Scenario, features
+from tooling.run_results import CaseResult
 
 OUTPUT = ROOT / "docs" / "CHECKLIST.md"
+LIVING_OUTPUT = ROOT / "reports" / "checklist.md"
 COMMAND = "python -m tooling.checklist"
 AREA_TAGS = (
     "integrations", "availability", "channels", "editor", "triggers", "timing", "recipients",
-    "parameters", "attachments", "sending", "timeline", "regression", "access", "smoke",
+    "parameters", "attachments", "sending", "timeline", "regression", "access", "default_contract",
+    "migration", "side_by_side", "concurrency", "smoke",
 )  # fmt: skip
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 
@@ -65,22 +70,44 @@ def _marks(scenario: Scenario) -> str:
     return ", ".join(shown) or "—"
 
 
-def _summary(found: list[Feature]) -> list[str]:
+def _outcomes(feature: Feature, results: list[CaseResult]) -> tuple[int, int, int]:
+    """Checks of the feature that passed whole, that failed somewhere, that did not run."""
+    passed = failed = absent = 0
+    for scenario in feature.scenarios:
+        outcome = run_results.per_check(feature, scenario, results)
+        if not outcome.ran:
+            absent += 1
+        elif outcome.passed:
+            passed += 1
+        else:
+            failed += 1
+    return passed, failed, absent
+
+
+def _summary(found: list[Feature], results: list[CaseResult] | None = None) -> list[str]:
+    extra = " Прошли | Не прошли | Не запускались |" if results is not None else ""
     lines = [
         "## Сводка",
         "",
-        "| Область | Файл | Метка | Проверок | Тест-кейсов | Через API | В браузере |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| Область | Файл | Метка | Проверок | Тест-кейсов | Через API | В браузере |" + extra,
+        "|---|---|---|---:|---:|---:|---:|" + ("---:|---:|---:|" if results is not None else ""),
     ]
     total = Counts()
+    totals = [0, 0, 0]
     for feature in found:
         c = counts(feature)
         total += c
         name = f"[{_cell(feature.name)}](#{_anchor(feature)})"
-        lines.append(
-            f"| {name} | `{feature.path.name}` | @{_area_tag(feature)} | {c.checks} | {c.cases} | {c.api} | {c.ui} |"
-        )
-    lines.append(f"| **Итого** | | | **{total.checks}** | **{total.cases}** | **{total.api}** | **{total.ui}** |")
+        line = f"| {name} | `{feature.path.name}` | @{_area_tag(feature)} | {c.checks} | {c.cases} | {c.api} | {c.ui} |"
+        if results is not None:
+            outcome = _outcomes(feature, results)
+            totals = [a + b for a, b in zip(totals, outcome, strict=True)]
+            line += " {} | {} | {} |".format(*outcome)
+        lines.append(line)
+    last = f"| **Итого** | | | **{total.checks}** | **{total.cases}** | **{total.api}** | **{total.ui}** |"
+    if results is not None:
+        last += " **{}** | **{}** | **{}** |".format(*totals)
+    lines.append(last)
     lines += [
         "",
         "Проверка — сценарий; тест-кейс — строка примеров структуры сценария (или сам сценарий).",
@@ -93,7 +120,7 @@ def _anchor(feature: Feature) -> str:
     return feature.path.stem.replace("_", "-")
 
 
-def _feature_section(feature: Feature) -> list[str]:
+def _feature_section(feature: Feature, results: list[CaseResult] | None = None) -> list[str]:
     c = counts(feature)
     lines = [
         f'<a id="{_anchor(feature)}"></a>',
@@ -111,14 +138,18 @@ def _feature_section(feature: Feature) -> list[str]:
         lines += [f"### Правило: {rule.name}" if rule.name else "### Без правила", ""]
         if rule.description:
             lines += [" ".join(rule.description.split()), ""]
-        lines += ["| № | Проверка | Как | Примеров | Метки |", "|---|---|---|---:|---|"]
+        head = "| № | Проверка | Как | Примеров | Метки |" + (" Результат |" if results is not None else "")
+        lines += [head, "|---|---|---|---:|---|" + ("---|" if results is not None else "")]
         for scenario in rule.scenarios:
             number += 1
             examples = str(len(scenario.examples)) if scenario.outline else "—"
-            lines.append(
+            line = (
                 f"| {_area_index(feature)}.{number} | {_cell(scenario.name)} | {scenario.automation} "
                 f"| {examples} | {_marks(scenario)} |"
             )
+            if results is not None:
+                line += f" {run_results.per_check(feature, scenario, results).verdict} |"
+            lines.append(line)
         lines.append("")
     return lines
 
@@ -128,7 +159,8 @@ def _area_index(feature: Feature) -> str:
     return prefix if prefix.isdigit() else feature.path.stem
 
 
-def render(found: list[Feature] | None = None) -> str:
+def render(found: list[Feature] | None = None, results: list[CaseResult] | None = None) -> str:
+    """The checklist; with ``results`` (of a run) each check also says how its test cases ended."""
     found = features() if found is None else found
     lines = [
         "# Чек-лист: отправка сообщения в WhatsApp бизнес-процессом через новый сервис Default",
@@ -137,14 +169,29 @@ def render(found: list[Feature] | None = None) -> str:
         "Каждая строка — исполняемый сценарий на русском Gherkin (область → правило → проверка).",
         "",
     ]
-    lines += [*_summary(found), ""]
+    if results is not None:
+        lines += [
+            "Живой чек-лист: результат каждой проверки в последнем прогоне (✅ прошли, ❌ не прошли, "
+            "⏭ пропущены или ожидаемо падают из-за открытого дефекта; числа — тест-кейсы).",
+            "",
+        ]
+    lines += [*_summary(found, results), ""]
     for feature in found:
-        lines += _feature_section(feature)
+        lines += _feature_section(feature, results)
     return "\n".join(lines).rstrip() + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    return document.write(render, OUTPUT, argv)
+    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
+    parser.add_argument("output", nargs="?", type=Path, help=f"where to write (default {OUTPUT.name} in docs/)")
+    parser.add_argument("--results", type=Path, help="Allure results of a run: render the living checklist")
+    args = parser.parse_args(argv)
+    if args.results is None:
+        return document.write(render, args.output or OUTPUT)
+    if not args.results.is_dir():
+        parser.error(f"нет каталога с результатами Allure: {args.results}")
+    results = run_results.read(args.results)
+    return document.write(lambda: render(results=results), args.output or LIVING_OUTPUT)
 
 
 if __name__ == "__main__":

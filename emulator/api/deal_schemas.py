@@ -144,6 +144,7 @@ class DialogMessageOut(BaseModel):
     provider: str
     provider_label: str
     channel_phone: str
+    channel_display: str
     text: str
     attachments: list[AttachmentOut]
     status: str

@@ -24,5 +24,6 @@ class IntegrationOut(BaseModel):
     connected_at: dt.datetime | None
     base_url: str | None
     webhook_url: str | None
-    webhook_secret: str | None
+    api_key_masked: str | None  # the key itself is never shown (only its last 4 characters)
+    webhook_secret_masked: str | None  # the secret itself is never shown (only its last 4 characters)
     channels: list[ChannelRef]

@@ -23,7 +23,7 @@ from emulator.api.deal_schemas import (
 from emulator.api.integration_schemas import IntegrationOut
 from emulator.api.process_schemas import ChannelRef, FileOut, ParameterOut, ProcessOut
 from emulator.integration_catalogue import CARDS_BY_PROVIDER
-from emulator.integrations import webhook_url
+from emulator.integrations import masked, webhook_url
 from emulator.models import (
     BusinessProcess,
     Channel,
@@ -119,6 +119,7 @@ def dialog_out(message: OutgoingMessage) -> DialogMessageOut:
         provider=message.provider,
         provider_label=PROVIDER_LABELS.get(message.provider, message.provider),
         channel_phone=message.channel_phone,
+        channel_display=phones.display(message.channel_phone),
         text=message.text,
         attachments=[AttachmentOut(**a) for a in message.attachments],
         status=message.status,
@@ -225,6 +226,7 @@ def integration_out(settings: Settings, integration: Integration) -> Integration
         connected_at=integration.connected_at,
         base_url=integration.base_url,
         webhook_url=webhook_url(settings, integration.provider) if card.messaging else None,
-        webhook_secret=integration.webhook_secret if card.messaging else None,
+        api_key_masked=masked(integration.api_key) if integration.connected else None,
+        webhook_secret_masked=masked(integration.webhook_secret) if card.messaging else None,
         channels=[channel_ref(c) for c in integration.channels],
     )

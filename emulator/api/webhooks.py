@@ -34,12 +34,14 @@ async def _receive(
     return JSONResponse(answer.body, status_code=answer.status)
 
 
-@router.api_route("/{provider}", methods=["POST", "PATCH"])
+@router.post("/{provider}", operation_id="provider_webhook")
+@router.patch("/{provider}", operation_id="provider_webhook_edit")
 async def webhook(provider: str, request: Request, session: SessionDep, settings: SettingsDep) -> JSONResponse:
     return await _receive(request, session, settings, provider, None)
 
 
-@router.api_route("/{provider}/{token}", methods=["POST", "PATCH"])
+@router.post("/{provider}/{token}", operation_id="provider_webhook_with_secret")
+@router.patch("/{provider}/{token}", operation_id="provider_webhook_with_secret_edit")
 async def webhook_with_secret(
     provider: str, token: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:

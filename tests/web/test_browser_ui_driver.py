@@ -81,7 +81,10 @@ def test_a_refused_save_reports_the_same_fields_as_the_api(ui: UiDriver, api: Ap
 def test_integrations_match_the_api(ui: UiDriver, api: ApiDriver) -> None:
     cards = ui.integration_cards()
     assert [c.title for c in cards] == CARDS
-    assert cards == api.integration_cards()
+    # the REST API shows no buttons (the API driver reports none): compare what both see, buttons on the page
+    seen = [(c.title, c.connected, c.channels) for c in api.integration_cards()]
+    assert [(c.title, c.connected, c.channels) for c in cards] == seen
+    assert all(c.actions for c in cards)
     assert ui.integration("wazzup").channels == [ChannelView("+7(937)000-00-01", "active", True)]
     assert ui.available_services() == api.available_services() == ["I2CRM", "Wazzup"]
     assert ui.available_channels("WAZZUP") == api.available_channels("Wazzup") == ["+7(937)000-00-01"]

@@ -102,6 +102,19 @@ def test_the_settings_of_a_service_list_channels_and_webhook(admin: TestClient) 
     assert 'aria-label="Сменить API ключ"' in html
 
 
+def test_the_key_and_the_webhook_secret_are_shown_masked_and_never_whole(web_app: Crm, admin: TestClient) -> None:
+    with web_app.database.session() as session:
+        wazzup = integrations.get_integration(session, "wazzup")
+        key, secret = wazzup.api_key, wazzup.webhook_secret
+    assert key and secret
+    html = admin.get("/settings/integrations/wazzup").text
+    assert f'data-testid="api-key">••••••••{key[-4:]}</dd>' in html
+    assert f'data-testid="webhook-secret">••••••••{secret[-4:]}</dd>' in html
+    answer = admin.get("/api/integrations/wazzup").text
+    for whole in (key, secret):
+        assert whole not in html and whole not in answer
+
+
 def test_a_refused_new_key_is_shown_and_the_old_one_kept(web_app: Crm, admin: TestClient) -> None:
     answer = admin.post("/settings/integrations/wazzup/reconnect", data={"api_key": ""})
     assert answer.status_code == 422
