@@ -13,8 +13,9 @@ from drivers.protocol import CrmDriver
 from steps import text_macros
 from steps.context import ScenarioContext
 from steps.durations import parse_duration
+from steps.phone_literals import digits
 from steps.phrases import phrase
-from steps.provider_terms import digits, fake_of, send_requests
+from steps.provider_terms import fake_of, send_requests
 
 _MISSING = object()
 BP_TITLE = "Отправка сообщения в WhatsApp из бизнес процесса"

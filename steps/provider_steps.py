@@ -7,8 +7,9 @@ from typing import Any
 from pytest_bdd import given, when
 
 from harness.world import World
+from steps.phone_literals import digits
 from steps.phrases import phrase
-from steps.provider_terms import digits, fake_of, fault_kind, key_of, on_send
+from steps.provider_terms import fake_of, fault_kind, key_of, on_send
 
 
 @given(phrase("у сервиса «{service}» канал «{phone}» переходит в состояние «{state}»"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from drivers import names
-from emulator import phones
 
 FAULTS = {
     "ответ потерян": "lost_answer",
@@ -30,11 +29,6 @@ def key_of(service: str) -> str:
 
 def fake_of(providers: Any, service: str) -> Any:
     return providers.get(key_of(service))
-
-
-def digits(phone: str) -> str:
-    number = phones.normalise(phone)
-    return number if number is not None else "".join(ch for ch in phone if ch.isdigit())
 
 
 def fault_kind(words: str) -> str:

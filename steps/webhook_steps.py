@@ -9,8 +9,9 @@ from pytest_bdd import given, then, when
 
 from mocks.provider_fake import StatusOptions
 from steps.context import ScenarioContext
+from steps.phone_literals import digits
 from steps.phrases import phrase
-from steps.provider_terms import digits, fake_of, webhook_status
+from steps.provider_terms import fake_of, webhook_status
 
 UNKNOWN_MESSAGE = "00000000-0000-4000-8000-00000000dead"
 
