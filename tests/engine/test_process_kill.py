@@ -69,12 +69,12 @@ class EmulatorProcess:
         }
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, keep_data: bool) -> CrmClient:
+    def start(self, keep_data: bool, scheduler_loop: bool = True) -> CrmClient:
         args = [sys.executable, "-m", "emulator", "--port", str(self.port), "--real-providers", "--control-api"]
         self.process = subprocess.Popen(
             args + (["--keep-data"] if keep_data else []),
             cwd=ROOT,
-            env=self.env,
+            env=self.env | {"CRM_SCHEDULER_LOOP": "1" if scheduler_loop else "0"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -169,8 +169,11 @@ def test_a_killed_send_never_reaches_the_client_twice(
     _wait_until(lambda: len(fake.outbox) == 1, "the provider's acceptance of the send")
     emulator.kill()  # mid-send: the provider has the message, the emulator never got the answer
     restart_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=downtime_seconds)
+    # The restarted emulator must not act before its clock shows the end of the downtime, and both clocks
+    # move together once it is up (its start-up takes real seconds, which would put the fake's clock ahead):
+    # its loop stays off until then.
+    client = emulator.start(keep_data=True, scheduler_loop=False)
     fakes.set_clock(restart_at)
-    client = emulator.start(keep_data=True)
     client.set_clock(restart_at)
     client.run_due()
     _wait_until(lambda: _settled(client, deal_id), "a final status after the restart")
