@@ -123,6 +123,23 @@ PROFILE = FakeProfile(
     accepted_without_id=CannedAnswer(202, {"status": "queued"}),
     signature_count=lambda delivery: len(delivery.headers.get("webhook-signature", "").split()),
     delivery_error=lambda reason: {"code": "DELIVERY_FAILED", "message": reason},
+    refusals={
+        "template_required": CannedAnswer(
+            422,
+            problem(
+                422,
+                "SESSION_WINDOW_CLOSED",
+                "the client has not written for 24 hours: only a template may be sent",
+                _one("text", "outside the 24-hour session window"),
+            ).json,
+            {"Content-Type": "application/problem+json"},
+        ),
+        "quota": CannedAnswer(
+            429,
+            problem(429, "RATE_LIMITED", "too many requests").json,
+            {"Content-Type": "application/problem+json", "Retry-After": "30"},
+        ),
+    },
 )
 
 

@@ -8,7 +8,7 @@ says the key is wrong"; each fake answers in its provider's terms. Field names a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mocks.journal import JournalEntry
@@ -33,9 +33,13 @@ class CannedAnswer:
 
     status: int
     body: Any
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def fault(self) -> dict[str, Any]:
-        return {"status": self.status, "body": self.body}
+        found: dict[str, Any] = {"status": self.status, "body": self.body}
+        if self.headers:
+            found["headers"] = dict(self.headers)
+        return found
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,9 @@ class FakeProfile:
     statuses (sent, delivered, read, error); ``key_rejected``: how it refuses the CRM's credentials on a
     send; ``error_in_ok``: a 2xx answer that carries an error (None when the provider has no such thing);
     ``accepted_without_id``: a 2xx answer that names no message id; ``signature_count``: how many
-    signatures a webhook delivery carries (several during a secret rotation).
+    signatures a webhook delivery carries (several during a secret rotation); ``refusals``: the send
+    refusals the provider documents, by a provider-neutral name (``spam``, ``quota``, ``wrong_transport``,
+    ``first_message_not_allowed``, ``template_required``), each as the provider gives it.
     """
 
     provider: str
@@ -66,6 +72,7 @@ class FakeProfile:
     accepted_without_id: CannedAnswer
     signature_count: Callable[[Any], int]
     delivery_error: Callable[[str], dict[str, str]]
+    refusals: Mapping[str, CannedAnswer] = field(default_factory=dict)
 
     def sends(self, journal: Any) -> list[JournalEntry]:
         """The journal's send requests, oldest first."""

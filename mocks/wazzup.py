@@ -100,6 +100,17 @@ PROFILE = FakeProfile(
     accepted_without_id=CannedAnswer(201, {"chatId": "79998885522"}),
     signature_count=lambda delivery: 0,
     delivery_error=lambda reason: {"error": "UNKNOWN_ERROR", "description": reason},
+    refusals={
+        # https://wazzup24.com/help/api-en/sending-messages/ (errors of POST /message)
+        "spam": CannedAnswer(400, wazzup_error(400, "MESSAGES_IS_SPAM", "Message is considered spam").json),
+        "quota": CannedAnswer(400, wazzup_error(400, "CHANNEL_LIMIT_EXCEEDED", "Channel limit exceeded").json),
+        "wrong_transport": CannedAnswer(
+            400, wazzup_error(400, "WRONG_TRANSPORT", "chatType does not fit the channel").json
+        ),
+        "first_message_not_allowed": CannedAnswer(
+            400, wazzup_error(400, "MESSAGES_NOT_TEXT_FIRST", "The tariff does not allow writing first").json
+        ),
+    },
 )
 
 

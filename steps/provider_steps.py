@@ -9,7 +9,7 @@ from pytest_bdd import given, when
 from harness.world import World
 from steps.phone_literals import digits
 from steps.phrases import phrase
-from steps.provider_terms import fake_of, fault_kind, key_of, on_send
+from steps.provider_terms import fake_of, fault_kind, key_of, on_send, refusal_of
 
 
 @given(phrase("у сервиса «{service}» канал «{phone}» переходит в состояние «{state}»"))
@@ -31,6 +31,14 @@ def fail_next(providers: Any, service: str, kind: str) -> None:
     «запрос ещё обрабатывается» (принял и ещё обрабатывает, когда CRM перестала ждать)."""
     fake = fake_of(providers, service)
     fake.fail_next(fault_kind(kind), **on_send(fake))
+
+
+@given(phrase("сервис «{service}» отклонит следующую отправку: «{refusal}»"))
+def refuse_next(providers: Any, service: str, refusal: str) -> None:
+    """Отказ так, как его документирует сервис: «спам», «лимит исчерпан» (Wazzup: лимит канала; Default: частота), «тип чата не подходит
+    каналу», «писать первым нельзя» (Wazzup), «нужен шаблон» (Default: клиент не писал 24 часа)."""
+    fake = fake_of(providers, service)
+    fake.fail_next("status", **refusal_of(fake, refusal).fault(), **on_send(fake))
 
 
 @given(phrase("сервис «{service}» ответит на {times:d} следующие отправки сбоем «{kind}»"))

@@ -19,6 +19,15 @@ FAULTS = {
     "запрос ещё обрабатывается": "processing",
 }
 
+# How a provider refuses a send, in the suite's words -> the profile's refusal names.
+REFUSALS = {
+    "спам": "spam",
+    "лимит исчерпан": "quota",
+    "тип чата не подходит каналу": "wrong_transport",
+    "писать первым нельзя": "first_message_not_allowed",
+    "нужен шаблон": "template_required",
+}
+
 # The CRM's status words -> the profile's keys (each provider says them its own way).
 STATUSES = {"Отправлено": "sent", "Доставлено": "delivered", "Прочитано": "read", "Ошибка": "error"}
 
@@ -29,6 +38,17 @@ def key_of(service: str) -> str:
 
 def fake_of(providers: Any, service: str) -> Any:
     return providers.get(key_of(service))
+
+
+def refusal_of(fake: Any, words: str) -> Any:
+    """The provider's own answer for a refusal named in the suite's words."""
+    if words not in REFUSALS:
+        raise KeyError(f"неизвестный отказ «{words}» (есть: {', '.join(REFUSALS)})")
+    found = fake.profile.refusals.get(REFUSALS[words])
+    if found is None:
+        documented = [w for w, name in REFUSALS.items() if name in fake.profile.refusals] or ["никаких"]
+        raise KeyError(f"{fake.name} не документирует отказ «{words}» (документирует: {', '.join(documented)})")
+    return found
 
 
 def fault_kind(words: str) -> str:

@@ -51,6 +51,7 @@ REFUSALS = {
     "NOT_ON_WHATSAPP": "номер не зарегистрирован в WhatsApp",
     "TEXT_TOO_LONG": "текст длиннее 4096 символов",
     "ATTACHMENT_TOO_LARGE": "вложение больше 16 МБ",
+    "SESSION_WINDOW_CLOSED": "клиент не писал больше 24 часов: WhatsApp примет только шаблон",
 }
 STATUSES = {
     "queued": None,
