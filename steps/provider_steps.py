@@ -35,8 +35,9 @@ def fail_next(providers: Any, service: str, kind: str) -> None:
 
 @given(phrase("сервис «{service}» отклонит следующую отправку: «{refusal}»"))
 def refuse_next(providers: Any, service: str, refusal: str) -> None:
-    """Отказ так, как его документирует сервис: «спам», «лимит исчерпан» (Wazzup: лимит канала; Default: частота), «тип чата не подходит
-    каналу», «писать первым нельзя» (Wazzup), «нужен шаблон» (Default: клиент не писал 24 часа)."""
+    """Отказ так, как его документирует сервис: «спам», «лимит исчерпан» (Wazzup: лимит канала;
+    Default: частота), «тип чата не подходит каналу», «писать первым нельзя» (Wazzup), «нужен шаблон»
+    (Default: клиент не писал 24 часа)."""
     fake = fake_of(providers, service)
     fake.fail_next("status", **refusal_of(fake, refusal).fault(), **on_send(fake))
 
