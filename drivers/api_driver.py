@@ -24,6 +24,7 @@ from drivers.protocol import (
     OpenedLink,
     ProcessSpec,
     ProcessView,
+    ReplyItem,
     SaveResult,
     ScheduledRunView,
     SettingsSnapshot,
@@ -224,6 +225,12 @@ class ApiDriver:
                 )
             )
         return items
+
+    def replies(self, deal_id: int) -> list[ReplyItem]:
+        return [
+            ReplyItem(sender=r.from_display, service=r.provider_label, channel=r.channel_display, text=r.text)
+            for r in self.client.replies(deal_id)
+        ]
 
     def dialog(self, deal_id: int) -> list[DialogItem]:
         return [

@@ -137,6 +137,16 @@ class DialogItem:
 
 
 @dataclass(frozen=True)
+class ReplyItem:
+    """What the client wrote back, as the deal's «Диалоги» shows it."""
+
+    sender: str  # "+7(999)888-55-22"
+    service: str
+    channel: str  # the CRM's channel the client wrote to
+    text: str
+
+
+@dataclass(frozen=True)
 class ScheduledRunView:
     id: int
     stage: str
@@ -274,6 +284,7 @@ class CrmDriver(Protocol):
     def deal(self, deal_id: int) -> DealView: ...
     def timeline(self, deal_id: int) -> list[TimelineItem]: ...
     def dialog(self, deal_id: int) -> list[DialogItem]: ...
+    def replies(self, deal_id: int) -> list[ReplyItem]: ...
     def scheduled_runs(self, deal_id: int) -> list[ScheduledRunView]: ...
     def cancel_scheduled_run(self, deal_id: int, run_id: int) -> None: ...
 

@@ -20,6 +20,7 @@ from emulator.api.deal_schemas import (
     DealUpdate,
     DialogMessageOut,
     FunnelOut,
+    ReplyOut,
     RunOut,
     TaskIn,
     TaskOut,
@@ -148,6 +149,9 @@ class CrmClient:
 
     def timeline(self, deal_id: int) -> list[TimelineEntryOut]:
         return self._as(list[TimelineEntryOut], self._call("GET", f"/api/deals/{deal_id}/timeline"))
+
+    def replies(self, deal_id: int) -> list[ReplyOut]:
+        return self._as(list[ReplyOut], self._call("GET", f"/api/deals/{deal_id}/replies"))
 
     def dialogs(self, deal_id: int) -> list[DialogMessageOut]:
         return self._as(list[DialogMessageOut], self._call("GET", f"/api/deals/{deal_id}/dialogs"))

@@ -8,8 +8,7 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, DateTime, Engine, Result, create_engine, event
-from sqlalchemy import Enum as SqlEnum
+from sqlalchemy import CursorResult, DateTime, Engine, Enum as SqlEnum, Result, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 

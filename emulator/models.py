@@ -1,38 +1,22 @@
-"""Typed SQLAlchemy 2 models of the CRM."""
+"""Typed SQLAlchemy 2 models of the CRM (the messages a business process sends or a client writes are
+in :mod:`emulator.message_models`, re-exported here)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
 
 from emulator.db import Base, UtcDateTime, enum_column
 from emulator.model_enums import (
     Action,
     DelayUnit,
-    MessageStatus,
     RecipientRule,
     Role,
     RunStatus,
     Timing,
 )
-from emulator.providers.parts import MessagePart, parts_from_json, parts_to_json
-
-
-class PartList(TypeDecorator[list[MessagePart]]):
-    """A message's typed parts, stored as JSON (serialised by ``emulator.providers.parts``)."""
-
-    impl = JSON
-    cache_ok = True
-
-    def process_bind_param(self, value: list[MessagePart] | None, dialect: Any) -> list[dict[str, Any]]:
-        return parts_to_json(list(value or []))
-
-    def process_result_value(self, value: list[dict[str, Any]] | None, dialect: Any) -> list[MessagePart]:
-        return parts_from_json(value)
 
 
 class User(Base):
@@ -305,54 +289,12 @@ class ProcessRun(Base):
     stage: Mapped[Stage] = relationship()
 
 
-class OutgoingMessage(Base):
-    """One WhatsApp message to one number, produced by a run."""
-
-    __tablename__ = "outgoing_messages"
-    __table_args__ = (Index("ix_outgoing_messages_retry", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("process_runs.id"), index=True)
-    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
-    process_id: Mapped[int] = mapped_column(ForeignKey("business_processes.id"))
-    process_version: Mapped[int] = mapped_column(Integer)
-    provider: Mapped[str] = mapped_column(String(30))
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
-    channel_phone: Mapped[str] = mapped_column(String(30))
-    to_number: Mapped[str] = mapped_column(String(30))
-    text: Mapped[str] = mapped_column(Text, default="")
-    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    parts: Mapped[list[MessagePart]] = mapped_column(PartList, default=list)
-    status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus, 20), default=MessageStatus.PENDING)
-    status_reason: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-    next_check_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # ask the provider about it then
-
-
-class MessageExternalId(Base):
-    """A provider's id of (a part of) an outgoing message, for status webhooks."""
-
-    __tablename__ = "message_external_ids"
-    __table_args__ = (UniqueConstraint("provider", "external_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("outgoing_messages.id", ondelete="CASCADE"))
-    provider: Mapped[str] = mapped_column(String(30))
-    external_id: Mapped[str] = mapped_column(String(100))
-
-
-class ProcessedWebhook(Base):
-    """A webhook delivery id already acted on: a replay of it changes nothing."""
-
-    __tablename__ = "processed_webhooks"
-    __table_args__ = (UniqueConstraint("provider", "delivery_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    provider: Mapped[str] = mapped_column(String(30))
-    delivery_id: Mapped[str] = mapped_column(String(200))
-    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+# The message models live in their own module; importing them here registers their tables with the
+# metadata and lets the CRM's code import every model from one place.
+from emulator.message_models import (  # noqa: E402
+    IncomingMessage as IncomingMessage,
+    MessageExternalId as MessageExternalId,
+    OutgoingMessage as OutgoingMessage,
+    PartList as PartList,
+    ProcessedWebhook as ProcessedWebhook,
+)

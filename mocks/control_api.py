@@ -41,6 +41,12 @@ class NumberIn(BaseModel):
     number: str
 
 
+class ReplyIn(BaseModel):
+    number: str
+    text: str
+    channel_phone: str | None = None
+
+
 class StatusIn(BaseModel):
     message_id: str
     status: str
@@ -224,6 +230,12 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
             )
             crm_status = fake.emit_status(body.message_id, body.status, error=body.error, options=options)
         return {"crm_status": crm_status}
+
+    @router.post("/{name}/client-message")
+    def client_writes(name: str, body: ReplyIn) -> dict[str, int]:
+        fake = fake_named(name)
+        with _translated_errors():
+            return {"crm_status": fake.client_writes(body.number, body.text, body.channel_phone)}
 
     @router.post("/{name}/webhook-replay")
     def replay_webhook(name: str) -> dict[str, int]:

@@ -388,6 +388,22 @@ class DefaultFake(ProviderFake):
             raise RuntimeError("default: no webhook secret was registered (PUT /webhook); nothing is signed")
         return url, "POST", self._signed_headers(raw, secret_list, moment, options.reuse_delivery_id), raw
 
+    def reply_delivery(self, channel: FakeChannel, number: str, text: str) -> tuple[str, dict[str, str], bytes]:
+        """``message.received``, signed like every Default event."""
+        moment = utc_now()
+        data = {
+            "id": str(uuid.uuid4()),
+            "channel_id": channel.id,
+            "from": number,
+            "text": text,
+            "timestamp": _iso(moment),
+        }
+        raw = encode_payload({"type": "message.received", "timestamp": _iso(moment), "data": data})
+        secret_list = self._active_secrets(moment)
+        if not secret_list:
+            raise RuntimeError("default: no webhook secret was registered (PUT /webhook); nothing is signed")
+        return self._webhook_target(), self._signed_headers(raw, secret_list, moment), raw
+
     def error_for_status(self, status: int) -> FakeResponse:
         code = "SERVICE_UNAVAILABLE" if status in (502, 503, 504) else "INTERNAL_ERROR"
         return problem(status, code, "injected failure")

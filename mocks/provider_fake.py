@@ -356,6 +356,27 @@ class ProviderFake(ABC):
             self.webhook_deliveries.append(delivery)
         return delivery.status
 
+    def client_writes(self, number: str, text: str, channel_phone: str | None = None) -> int:
+        """A client writes to one of the account's channels (the first active one by default): the
+        provider posts the incoming message to the CRM as it documents it; the CRM's HTTP status."""
+        with self._lock:
+            channel = self.channel(channel_phone) if channel_phone else self._first_active_channel()
+            url, headers, raw = self.reply_delivery(channel, phone_digits(number), text)
+        delivery = deliver(url, raw, headers)
+        with self._lock:
+            self.webhook_deliveries.append(delivery)
+        return delivery.status
+
+    def _first_active_channel(self) -> FakeChannel:
+        found = next((c for c in self.channels.values() if c.state == "active"), None)
+        if found is None:
+            raise RuntimeError(f"{self.name}: no active channel for a client to write to")
+        return found
+
+    def reply_delivery(self, channel: FakeChannel, number: str, text: str) -> tuple[str, dict[str, str], bytes]:
+        """The incoming-message webhook: URL, headers and the exact body bytes."""
+        raise NotImplementedError(f"{self.name}: its incoming-message webhooks are not publicly documented")
+
     def record_status(self, message_id: str, status: str, error: dict[str, Any] | None) -> None:  # noqa: B027
         """Remember what the provider knows of a message (providers that can be asked override this)."""
 

@@ -212,6 +212,11 @@ class RemoteProviderFake:
         crm_status: int = self._call("POST", "/status", json=body)["crm_status"]
         return crm_status
 
+    def client_writes(self, number: str, text: str, channel_phone: str | None = None) -> int:
+        body = {"number": number, "text": text, "channel_phone": channel_phone}
+        crm_status: int = self._call("POST", "/client-message", json=body)["crm_status"]
+        return crm_status
+
     def replay_last_webhook(self) -> int:
         crm_status: int = self._call("POST", "/webhook-replay")["crm_status"]
         return crm_status

@@ -268,6 +268,22 @@ class WazzupFake(ProviderFake):
             item["error"] = error or {"error": "UNKNOWN_ERROR", "description": "Not delivered"}
         return url, "POST", {}, encode_payload({"statuses": [item]})
 
+    def reply_delivery(self, channel: FakeChannel, number: str, text: str) -> tuple[str, dict[str, str], bytes]:
+        """``messages`` of https://wazzup24.com/help/webhooks/ : an incoming message (not an echo)."""
+        now = utc_now()
+        item = {
+            "messageId": str(uuid.uuid4()),
+            "dateTime": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
+            "channelId": channel.id,
+            "chatType": "whatsapp",
+            "chatId": number,
+            "type": "text",
+            "isEcho": False,
+            "status": "inbound",
+            "text": text,
+        }
+        return self._webhook_target(), {}, encode_payload({"messages": [item]})
+
     def emit_payload(self, payload: dict[str, Any]) -> int:
         """POST any documented delivery (``messages`` and ``statuses`` together, say) to the address."""
         delivery = deliver(self._webhook_target(), encode_payload(payload), {})

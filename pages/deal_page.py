@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from drivers.protocol import ContactView, DealView, DialogItem, ScheduledRunView, TimelineItem
+from drivers.protocol import ContactView, DealView, DialogItem, ReplyItem, ScheduledRunView, TimelineItem
 from pages.confirm_dialog import confirmed
 from pages.refusal import PageRefused
 
@@ -215,6 +215,19 @@ class DealPage:
             )
             for row in rows
         ]
+
+    def replies(self) -> list[ReplyItem]:
+        found = []
+        for reply in self._region("Диалоги").get_by_test_id("dialog-reply").all():
+            found.append(
+                ReplyItem(
+                    sender=_text(reply.get_by_test_id("reply-from")),
+                    service=_text(reply.get_by_test_id("reply-service")),
+                    channel=_text(reply.get_by_test_id("reply-channel")),
+                    text=reply.get_by_test_id("reply-text").text_content() or "",
+                )
+            )
+        return found
 
     def scheduled_runs(self) -> list[ScheduledRunView]:
         runs = []

@@ -22,6 +22,7 @@ from drivers.protocol import (
     IntegrationView,
     ProcessSpec,
     ProcessView,
+    ReplyItem,
     SaveResult,
     ScheduledRunView,
     TimelineItem,
@@ -128,6 +129,9 @@ class UiDriver:
 
     def dialog(self, deal_id: int) -> list[DialogItem]:
         return self._deal_page(deal_id).dialog()
+
+    def replies(self, deal_id: int) -> list[ReplyItem]:
+        return self._deal_page(deal_id).replies()
 
     def scheduled_runs(self, deal_id: int) -> list[ScheduledRunView]:
         return self._deal_page(deal_id).scheduled_runs()

@@ -10,8 +10,7 @@ from typing import Any
 from pytest_bdd import then, when
 
 from drivers.protocol import CrmDriver, Editor
-from steps import text_macros
-from steps import vocabulary as words
+from steps import text_macros, vocabulary as words
 from steps.channel_labels import number_of, pick
 from steps.context import ScenarioContext
 from steps.file_specs import file_names, file_specs

@@ -7,8 +7,7 @@ from typing import Any
 from pytest_bdd import given, then, when
 
 from drivers.protocol import CrmDriver, UiOnly
-from steps import text_macros
-from steps import vocabulary as words
+from steps import text_macros, vocabulary as words
 from steps.connections import connect_account, connect_with_channels, table_rows
 from steps.context import ScenarioContext
 from steps.phrases import phrase

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from pytest_bdd import given, then, when
 
 from drivers.protocol import CrmDriver, ProcessSpec, ProcessView, SaveResult
-from steps import process_fields, text_macros
-from steps import vocabulary as words
+from steps import process_fields, text_macros, vocabulary as words
 from steps.channel_labels import number_of
 from steps.context import ScenarioContext
 from steps.file_specs import file_names

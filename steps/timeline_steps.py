@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import then
 
-from drivers.protocol import CrmDriver, DialogItem
-from steps import text_macros
-from steps import vocabulary as words
+from drivers.protocol import CrmDriver, DialogItem, ReplyItem
+from steps import text_macros, vocabulary as words
 from steps.context import ScenarioContext
 from steps.file_specs import file_names
 from steps.phrases import phrase
@@ -130,3 +129,17 @@ def dialog_status(crm: CrmDriver, ctx: ScenarioContext, phone: str, status: str)
     """Ровно одно сообщение этому клиенту, и у него этот статус."""
     statuses = [item.status for item in crm.dialog(ctx.deal) if item.to == phone]
     assert statuses == [status], f"клиенту {phone} ожидалось одно сообщение со статусом «{status}», есть {statuses}"
+
+
+@then(phrase("в диалогах сделки ответ клиента «{phone}» через «{service}» на канал «{channel}»: «{text}»"))
+def reply_shown(crm: CrmDriver, ctx: ScenarioContext, phone: str, service: str, channel: str, text: str) -> None:
+    """Ровно один такой ответ: от этого номера, через этот сервис, на этот канал, с этим текстом."""
+    replies = crm.replies(ctx.deal)
+    wanted = ReplyItem(sender=phone, service=service, channel=channel, text=text)
+    assert replies.count(wanted) == 1, f"ожидался ровно один ответ {wanted}, в диалогах: {replies}"
+
+
+@then("в диалогах сделки ответов клиента нет")
+def no_replies(crm: CrmDriver, ctx: ScenarioContext) -> None:
+    replies = crm.replies(ctx.deal)
+    assert replies == [], f"ответов быть не должно, в диалогах: {replies}"

@@ -40,6 +40,19 @@ def _emit(
     ctx.webhook_answers.append(answer)
 
 
+@given(phrase("клиент «{phone}» ответил через «{service}»: «{text}»"))
+@when(phrase("клиент «{phone}» отвечает через «{service}»: «{text}»"))
+def client_replies(providers: Any, ctx: ScenarioContext, phone: str, service: str, text: str) -> None:
+    """Клиент пишет на активный канал сервиса; сервис присылает входящее сообщение в CRM так, как документирует
+    (Default — событие message.received с подписью, Wazzup — messages на адрес с секретом CRM)."""
+    ctx.webhook_answers.append(fake_of(providers, service).client_writes(digits(phone), text))
+
+
+@when(phrase("клиент «{phone}» пишет на канал «{channel}» сервиса «{service}»: «{text}»"))
+def client_writes_to(providers: Any, ctx: ScenarioContext, phone: str, channel: str, service: str, text: str) -> None:
+    ctx.webhook_answers.append(fake_of(providers, service).client_writes(digits(phone), text, digits(channel)))
+
+
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}»"))
 def report_status(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
     """Так, как сервис его присылает (Default — с подписью Standard Webhooks, Wazzup — на адрес с секретом CRM,

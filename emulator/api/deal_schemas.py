@@ -137,6 +137,21 @@ class AttachmentOut(BaseModel):
     content_type: str
 
 
+class ReplyOut(BaseModel):
+    """A client's message in the deal's dialog."""
+
+    id: int
+    from_number: str
+    from_display: str
+    provider: str
+    provider_label: str
+    channel_phone: str
+    channel_display: str
+    text: str
+    received_at: dt.datetime
+    when: str
+
+
 class DialogMessageOut(BaseModel):
     id: int
     to_number: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from emulator import contacts, deals, relative_time, tasks, timeline
+from emulator import contacts, deals, relative_time, replies, tasks, timeline
 from emulator.api import presenters
 from emulator.api.deal_schemas import (
     ChangeResult,
@@ -19,6 +19,7 @@ from emulator.api.deal_schemas import (
     DialogMessageOut,
     FunnelChange,
     FunnelOut,
+    ReplyOut,
     RunOut,
     StageChange,
     TaskIn,
@@ -179,6 +180,13 @@ def get_dialogs(deal_id: int, session: SessionDep, _: UserDep) -> list[DialogMes
     deals.get_deal(session, deal_id)
     query = select(OutgoingMessage).where(OutgoingMessage.deal_id == deal_id).order_by(OutgoingMessage.id)
     return [presenters.dialog_out(m) for m in session.scalars(query)]
+
+
+@router.get("/deals/{deal_id}/replies", response_model=list[ReplyOut])
+def get_replies(deal_id: int, session: SessionDep, _: UserDep) -> list[ReplyOut]:
+    """What the deal's client wrote back (WhatsApp replies through the providers), oldest first."""
+    deals.get_deal(session, deal_id)
+    return [presenters.reply_out(m) for m in replies.of_deal(session, deal_id)]
 
 
 @router.get("/deals/{deal_id}/runs", response_model=list[RunOut])

@@ -15,6 +15,7 @@ from emulator.api.deal_schemas import (
     FunnelOut,
     PhoneIn,
     Ref,
+    ReplyOut,
     RunOut,
     StageOut,
     TaskOut,
@@ -30,6 +31,7 @@ from emulator.models import (
     CustomField,
     Deal,
     Funnel,
+    IncomingMessage,
     Integration,
     OutgoingMessage,
     ProcessRun,
@@ -108,6 +110,21 @@ def timeline_out(entry: TimelineEntry) -> TimelineEntryOut:
         created_at=entry.created_at,
         when=relative_time.relative(entry.created_at),
         message_id=entry.message_id,
+    )
+
+
+def reply_out(message: IncomingMessage) -> ReplyOut:
+    return ReplyOut(
+        id=message.id,
+        from_number=message.from_number,
+        from_display=phones.display(message.from_number),
+        provider=message.provider,
+        provider_label=PROVIDER_LABELS.get(message.provider, message.provider),
+        channel_phone=message.channel_phone,
+        channel_display=phones.display(message.channel_phone) if message.channel_phone else "",
+        text=message.text,
+        received_at=message.received_at,
+        when=relative_time.relative(message.received_at),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from emulator import clock
+from emulator import clock, replies
 from emulator.automation import status_updates
 from emulator.model_enums import MessageStatus
 from emulator.models import Integration, ProcessedWebhook
@@ -66,4 +66,5 @@ def receive(session: Session, settings: Settings, provider: str, incoming: Incom
             continue
         reason = event.reason if event.status == MessageStatus.ERROR else None
         updated += status_updates.apply_status(session, message, event.status, reason)
-    return Answer(200, {**reading.answer, "updated": updated})
+    received = sum(replies.record(session, provider, reply, now) for reply in reading.replies)
+    return Answer(200, {**reading.answer, "updated": updated, "received": received})

@@ -174,10 +174,21 @@ class StatusEvent:
 
 
 @dataclass(frozen=True)
+class ReplyEvent:
+    """A client's message to one of the CRM's channels (a reply in the WhatsApp dialog)."""
+
+    external_id: str  # the provider's id of the incoming message (a repeat of it is ignored)
+    channel_external_id: str
+    from_number: str  # digits, as the provider names the chat
+    text: str
+
+
+@dataclass(frozen=True)
 class WebhookRead:
     """An authenticated webhook: its events, its delivery id (for replays), the answer the provider expects."""
 
     events: Sequence[StatusEvent] = ()
+    replies: Sequence[ReplyEvent] = ()
     delivery_id: str | None = None
     answer: Mapping[str, object] = field(default_factory=lambda: {"ok": True})
 

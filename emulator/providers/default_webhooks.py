@@ -4,8 +4,9 @@ Headers ``webhook-id``, ``webhook-timestamp`` (Unix seconds) and ``webhook-signa
 ``v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">``, several during a secret rotation). The HMAC is
 the ``standardwebhooks`` package's; the timestamp is checked against the CRM's own clock (the package
 reads the wall clock, which a scenario moves), five minutes either way. Events are typed:
-``message.status`` changes a message, ``webhook.test`` (the check when the CRM registers its URL) and
-event types the CRM does not know yet are acknowledged and change nothing.
+``message.status`` changes a message, ``message.received`` is a client's reply; ``webhook.test`` (the
+check when the CRM registers its URL) and event types the CRM does not know yet are acknowledged and
+change nothing.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import binascii
 import datetime as dt
 import hmac
 import json
+from typing import Any
 
 from standardwebhooks import Webhook
 
 from emulator.model_enums import MessageStatus
 from emulator.providers.base import (
     IncomingWebhook,
+    ReplyEvent,
     StatusEvent,
     WebhookRead,
     WebhookReading,
@@ -67,6 +70,15 @@ def _is_test(body: bytes) -> bool:
     return isinstance(event, dict) and event.get("type") == "webhook.test"
 
 
+def _reply(data: dict[str, Any], webhook_id: str) -> WebhookReading:
+    """``message.received``: a client wrote to one of the account's channels."""
+    needed = ("id", "channel_id", "from")
+    if not all(data.get(name) for name in needed):
+        return WebhookRefused(400, "в событии message.received нет data.id, data.channel_id или data.from")
+    reply = ReplyEvent(str(data["id"]), str(data["channel_id"]), str(data["from"]), str(data.get("text") or ""))
+    return WebhookRead(replies=[reply], delivery_id=webhook_id)
+
+
 def read(incoming: IncomingWebhook, trust: WebhookTrust) -> WebhookReading:
     """A verified event, or a refusal. ``webhook.test`` is answered 2xx even unverified: it changes
     nothing, and it arrives while the CRM is still registering (its new secret is not saved yet)."""
@@ -97,10 +109,13 @@ def read(incoming: IncomingWebhook, trust: WebhookTrust) -> WebhookReading:
         return WebhookRefused(400, "тело вебхука не JSON")
     if not isinstance(event, dict):
         return WebhookRefused(400, "тело вебхука не объект JSON")
+    raw_data = event.get("data")
+    data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+    if event.get("type") == "message.received":
+        return _reply(data, webhook_id)
     if event.get("type") != "message.status":
         return WebhookRead(delivery_id=webhook_id)  # an event type the CRM does not act on (yet)
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
-    if not isinstance(data, dict) or not data.get("id"):
+    if not data.get("id"):
         return WebhookRefused(400, "в событии message.status нет data.id")
     error = data.get("error") if isinstance(data.get("error"), dict) else {}
     reason = str(error.get("message") or "") or None if error else None

@@ -37,6 +37,7 @@ from emulator.providers.base import (
     ProviderError,
     ProviderUnavailable,
     Refused,
+    ReplyEvent,
     StatusEvent,
     Unreachable,
     WebhookRead,
@@ -233,12 +234,22 @@ class WazzupAdapter:
             return WebhookRefused(401, "неверный адрес вебхука")
         if not isinstance(body, dict):
             return WebhookRefused(400, "тело вебхука не объект JSON")
+        replies = [
+            ReplyEvent(str(item["messageId"]), str(item["channelId"]), str(item["chatId"]), str(item.get("text") or ""))
+            for item in body.get("messages") or []
+            # a client's message: not an echo of an outgoing one, not an edit or a deletion (the public n8n
+            # node tells them apart the same way); WhatsApp chats only
+            if isinstance(item, dict)
+            and not any(item.get(flag) in (True, "true") for flag in ("isEcho", "isEdited", "isDeleted"))
+            and item.get("chatType") == "whatsapp"
+            and all(item.get(name) for name in ("messageId", "channelId", "chatId"))
+        ]
         events = []
-        for item in body.get("statuses") or []:  # "messages" (incoming chats) may come alongside: not ours
+        for item in body.get("statuses") or []:
             if not isinstance(item, dict) or not item.get("messageId"):
                 continue
             error = item.get("error") if isinstance(item.get("error"), dict) else {}
             reason = error.get("description") or error.get("error") if error else None
             status = STATUSES.get(str(item.get("status")))  # "edited" and the like: tolerated, no change
             events.append(StatusEvent(str(item["messageId"]), status, str(reason) if reason else None))
-        return WebhookRead(events=events)
+        return WebhookRead(events=events, replies=replies)

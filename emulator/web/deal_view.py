@@ -7,17 +7,18 @@ entry is about (from the message it links to) and a tone for its status, so erro
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from emulator import deals, phones, timeline
+from emulator import deals, phones, replies, timeline
 from emulator.api import presenters
-from emulator.api.deal_schemas import DealOut, DialogMessageOut, FunnelOut, RunOut, TimelineEntryOut
+from emulator.api.deal_schemas import DealOut, DialogMessageOut, FunnelOut, ReplyOut, RunOut, TimelineEntryOut
 from emulator.automation import triggers
-from emulator.models import Deal, OutgoingMessage
+from emulator.models import Deal, IncomingMessage, OutgoingMessage
 from emulator.settings import Settings
 from emulator.vocabulary import CANCELLED_LABEL, MESSAGE_STATUS_LABELS, NOT_SENT_LABEL
 
@@ -75,14 +76,31 @@ class MessageView:
     message: DialogMessageOut
     channel: str
     tone: str
+    incoming: bool = False
+
+    @property
+    def at(self) -> dt.datetime:
+        return self.message.created_at
+
+
+@dataclass
+class ReplyView:
+    """What the client wrote back."""
+
+    reply: ReplyOut
+    incoming: bool = True
+
+    @property
+    def at(self) -> dt.datetime:
+        return self.reply.received_at
 
 
 @dataclass
 class DialogGroup:
-    """The outgoing WhatsApp messages to one client number."""
+    """The WhatsApp dialog with one client number: the business processes' messages and the replies."""
 
     number: str
-    messages: list[MessageView] = field(default_factory=list)
+    items: list[MessageView | ReplyView] = field(default_factory=list)
 
 
 @dataclass
@@ -112,12 +130,17 @@ def _context(message: OutgoingMessage) -> SendContext:
     return SendContext(out.process_id, out.provider_label, phones.display(out.channel_phone), out.to_display)
 
 
-def _dialogs(messages: list[OutgoingMessage]) -> list[DialogGroup]:
+def _dialogs(messages: list[OutgoingMessage], incoming: list[IncomingMessage]) -> list[DialogGroup]:
     groups: dict[str, DialogGroup] = {}
     for message in messages:
         out = presenters.dialog_out(message)
         view = MessageView(out, phones.display(out.channel_phone), TONES_BY_STATUS.get(out.status, "neutral"))
-        groups.setdefault(out.to_display, DialogGroup(out.to_display)).messages.append(view)
+        groups.setdefault(out.to_display, DialogGroup(out.to_display)).items.append(view)
+    for reply in incoming:
+        answer = presenters.reply_out(reply)
+        groups.setdefault(answer.from_display, DialogGroup(answer.from_display)).items.append(ReplyView(answer))
+    for group in groups.values():
+        group.items.sort(key=lambda item: item.at)
     return list(groups.values())
 
 
@@ -148,6 +171,6 @@ def deal_card(session: Session, settings: Settings, deal: Deal) -> DealCard:
         funnel=presenters.funnel_out(deal.funnel),
         funnels=funnels,
         runs=[presenters.run_out(r) for r in runs],
-        dialogs=_dialogs(messages),
+        dialogs=_dialogs(messages, replies.of_deal(session, deal.id)),
         entries=_entries(session, deal.id, messages),
     )

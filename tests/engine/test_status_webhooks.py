@@ -75,7 +75,15 @@ def test_wazzup_subscription_is_made_on_connect_and_its_test_call_answered(world
 
 def test_wazzup_messages_and_statuses_in_one_post_and_edited_tolerated(world: World) -> None:
     deal_id, message_id = _sent(world, "wazzup")
-    incoming = {"messageId": "4a1e...", "chatType": "whatsapp", "chatId": "79998885522", "text": "Спасибо"}
+    channel = world.local_fakes.wazzup.channel("79370000001").id
+    incoming = {
+        "messageId": "4a1e0c1e-0000-4000-8000-000000000001",
+        "channelId": channel,
+        "chatType": "whatsapp",
+        "chatId": "79998885522",
+        "isEcho": False,
+        "text": "Спасибо",
+    }
     payload = {
         "messages": [incoming],
         "statuses": [
@@ -85,6 +93,7 @@ def test_wazzup_messages_and_statuses_in_one_post_and_edited_tolerated(world: Wo
     }
     assert world.local_fakes.wazzup.emit_payload(payload) == 200
     assert world.statuses(deal_id) == ["Статус: Доставлено"]
+    assert [(r.from_number, r.text) for r in world.client.replies(deal_id)] == [("79998885522", "Спасибо")]
 
 
 def test_i2crm_webhooks_match_external_ids_never_data_id(world: World) -> None:
