@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from pytest_bdd import given, then, when
 
 from drivers.protocol import AccessDenied, CrmDriver, ProcessSpec, ProcessView, SettingsReader, ShownEverywhere
+from mocks.interface import FakeProviders
 from steps import vocabulary as words
 from steps.context import ScenarioContext
 from steps.phrases import phrase
@@ -154,7 +154,7 @@ def key_hidden(crm_api: CrmDriver, ctx: ScenarioContext, key: str) -> None:
 
 
 @then(phrase("секрет вебхука сервиса «{service}» не виден ни в одном ответе и ни на одной странице CRM"))
-def webhook_secret_hidden(crm_api: CrmDriver, providers: Any, ctx: ScenarioContext, service: str) -> None:
+def webhook_secret_hidden(crm_api: CrmDriver, providers: FakeProviders, ctx: ScenarioContext, service: str) -> None:
     """Секрет, которым сервис подписывает уведомления (его знает сервис), CRM не показывает никому."""
     secrets = fake_of(providers, service).webhook_secrets
     assert secrets, f"{service} не получил от CRM секрета вебхука: проверять нечего"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_bdd import given, then
 
 from drivers.protocol import CrmDriver
+from mocks.interface import FakeProviders
 from steps import text_macros
 from steps.channel_labels import number_of
 from steps.connections import connect_with_channels
@@ -18,7 +17,7 @@ STATES = ("не подключён", "без активных каналов", "
 
 
 @given(phrase("сервис «{service}» в состоянии «{state}»"))
-def service_in_state(crm_api: CrmDriver, providers: Any, service: str, state: str) -> None:
+def service_in_state(crm_api: CrmDriver, providers: FakeProviders, service: str, state: str) -> None:
     """«не подключён» | «без активных каналов» (подключён, все каналы неактивны) | «с активным каналом»."""
     if state == "не подключён":
         crm_api.disconnect_integration(service)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drivers.protocol import CrmDriver
+from mocks.interface import FakeProviders
 from steps.phone_literals import digits
 from steps.provider_terms import fake_of, key_of
 
@@ -13,7 +12,7 @@ def suite_key(service: str) -> str:
     return f"{key_of(service)}-test-key"
 
 
-def arrange_channels(providers: Any, service: str, rows: list[dict[str, str]]) -> None:
+def arrange_channels(providers: FakeProviders, service: str, rows: list[dict[str, str]]) -> None:
     """The provider account has these channels (existing ones change state, new ones are added)."""
     fake = fake_of(providers, service)
     known = {c.phone for c in fake.channels.values()}
@@ -25,7 +24,7 @@ def arrange_channels(providers: Any, service: str, rows: list[dict[str, str]]) -
             fake.add_channel(phone, state, row.get("название") or None, row.get("транспорт") or "whatsapp")
 
 
-def connect_account(crm: CrmDriver, providers: Any, service: str, key: str) -> None:
+def connect_account(crm: CrmDriver, providers: FakeProviders, service: str, key: str) -> None:
     """Connect through the CRM (which registers its status webhook with the provider where it can)."""
     fake = fake_of(providers, service)
     fake.add_api_key(key)
@@ -33,7 +32,7 @@ def connect_account(crm: CrmDriver, providers: Any, service: str, key: str) -> N
     assert result.connected, f"сервис {service} не подключился с ключом «{key}»: {result.error}"
 
 
-def connect_with_channels(crm: CrmDriver, providers: Any, service: str, rows: list[dict[str, str]]) -> None:
+def connect_with_channels(crm: CrmDriver, providers: FakeProviders, service: str, rows: list[dict[str, str]]) -> None:
     arrange_channels(providers, service, rows)
     connect_account(crm, providers, service, suite_key(service))
 

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_bdd import given, then, when
 
 from drivers.names import provider_key
 from drivers.protocol import ContactSpec, CrmDriver
 from harness.clock import ScenarioClock
 from harness.crm_operations import CrmOperations
+from mocks.interface import FakeProviders
 from steps.contact_tables import numbered_phones
 from steps.context import ScenarioContext
 from steps.durations import parse_duration
@@ -52,7 +51,7 @@ def two_schedulers(crm_process: CrmOperations, clock: ScenarioClock, duration: s
 
 @when(phrase("сделку переводят на этап «{stage}», а наступившее выполняет фоновый планировщик CRM"))
 def background_send(
-    crm: CrmDriver, crm_process: CrmOperations, ctx: ScenarioContext, providers: Any, stage: str
+    crm: CrmDriver, crm_process: CrmOperations, ctx: ScenarioContext, providers: FakeProviders, stage: str
 ) -> None:
     """Ни один шаг не выполняет наступившее: это делает сам планировщик CRM, как в работе (раз в секунду)."""
     mark_journals(ctx, providers)
@@ -69,7 +68,7 @@ def many_deals(crm_api: CrmDriver, ctx: ScenarioContext, count: int, funnel: str
 
 
 @when(phrase("все эти сделки переводят на этап «{stage}»"))
-def move_all(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, stage: str) -> None:
+def move_all(crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stage: str) -> None:
     """Одна за другой в одну и ту же минуту; затем CRM выполняет наступившее."""
     assert ctx.deals, "в сценарии нет группы сделок"
     mark_journals(ctx, providers)
@@ -79,7 +78,7 @@ def move_all(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: Scenar
 
 
 @then(phrase("каждый из {count:d} клиентов от «{first}» получил ровно одно сообщение «{text:A}»"))
-def each_got_one(providers: Any, count: int, first: str, text: str) -> None:
+def each_got_one(providers: FakeProviders, count: int, first: str, text: str) -> None:
     numbers = [digits(p) for p in numbered_phones(first, count)]
     received = [m.to for m in providers.outbox() if m.text == text]
     wrong = {n: received.count(n) for n in numbers if received.count(n) != 1}
@@ -93,7 +92,13 @@ def each_got_one(providers: Any, count: int, first: str, text: str) -> None:
 
 @when(phrase("сделку {times:d} раз подряд переводят на этап «{stage}» и обратно на «{back}»"))
 def back_and_forth(
-    crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, times: int, stage: str, back: str
+    crm: CrmDriver,
+    ctx: ScenarioContext,
+    providers: FakeProviders,
+    clock: ScenarioClock,
+    times: int,
+    stage: str,
+    back: str,
 ) -> None:
     """Быстро, в одну минуту, без выполнения наступившего между переходами."""
     mark_journals(ctx, providers)
@@ -105,7 +110,7 @@ def back_and_forth(
 
 @when(phrase("в сделке {times:d} раза подряд нажимают кнопку «{label}»"))
 def press_repeatedly(
-    crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, times: int, label: str
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, times: int, label: str
 ) -> None:
     """Повторные нажатия той же кнопки, пока сделка уже на её этапе: кнопки может и не быть."""
     mark_journals(ctx, providers)

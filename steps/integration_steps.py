@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_bdd import given, then, when
 
 from drivers.protocol import CrmDriver, UiOnly
+from mocks.interface import FakeProviders
 from steps import text_macros, vocabulary as words
 from steps.connections import connect_account, connect_with_channels, table_rows
 from steps.context import ScenarioContext
@@ -16,13 +15,15 @@ from steps.services import standard_channel
 
 
 @given(phrase("сервис «{service}» подключён с активным каналом «{phone}»"))
-def service_with_active_channel(crm_api: CrmDriver, providers: Any, service: str, phone: str) -> None:
+def service_with_active_channel(crm_api: CrmDriver, providers: FakeProviders, service: str, phone: str) -> None:
     """У сервиса канал ``phone`` активен; CRM подключается к сервису тестовым ключом."""
     connect_with_channels(crm_api, providers, service, [{"канал": phone, "состояние": "active"}])
 
 
 @given(phrase("сервис «{service}» подключён с каналами:"))
-def service_with_channels(crm_api: CrmDriver, providers: Any, service: str, datatable: list[list[str]]) -> None:
+def service_with_channels(
+    crm_api: CrmDriver, providers: FakeProviders, service: str, datatable: list[list[str]]
+) -> None:
     """Столбцы: Канал | Состояние (слово сервиса: active, inactive, blocked, ...) | Транспорт | Название."""
     connect_with_channels(crm_api, providers, service, table_rows(datatable))
 
@@ -33,28 +34,28 @@ def service_disconnected(crm_api: CrmDriver, service: str) -> None:
 
 
 @given(phrase("у сервиса «{service}» есть ключ «{key}»"))
-def provider_key(providers: Any, service: str, key: str) -> None:
+def provider_key(providers: FakeProviders, service: str, key: str) -> None:
     """Сервис принимает ключ ``key`` (CRM его ещё не знает)."""
     fake_of(providers, service).add_api_key(key)
 
 
 @given(phrase("у сервиса «{service}» появился канал «{phone}» в состоянии «{state}»"))
-def provider_channel(providers: Any, service: str, phone: str, state: str) -> None:
+def provider_channel(providers: FakeProviders, service: str, phone: str, state: str) -> None:
     fake_of(providers, service).add_channel(phone, state)
 
 
 @given(phrase("у сервиса «{service}» удалён канал «{phone}»"))
-def provider_channel_removed(providers: Any, service: str, phone: str) -> None:
+def provider_channel_removed(providers: FakeProviders, service: str, phone: str) -> None:
     fake_of(providers, service).remove_channel(phone)
 
 
 @given(phrase("администратор подключил сервис «{service}» с ключом «{key}»"))
-def connected_with_key(crm_api: CrmDriver, providers: Any, service: str, key: str) -> None:
+def connected_with_key(crm_api: CrmDriver, providers: FakeProviders, service: str, key: str) -> None:
     connect_account(crm_api, providers, service, key)
 
 
 @when(phrase("администратор подключает сервис «{service}» с ключом «{key}»"))
-def connect(crm: CrmDriver, ctx: ScenarioContext, providers: Any, service: str, key: str) -> None:
+def connect(crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, service: str, key: str) -> None:
     """Ключ может быть «(пусто)», «(пробелы)» или ``{k × 301}``."""
     ctx.last_connect = crm.connect_integration(service, text_macros.expand(key))
 
@@ -137,12 +138,12 @@ def secret_kept(crm: CrmDriver, ctx: ScenarioContext, service: str) -> None:
 
 
 @given(phrase("подключён сервис «{service}»"))
-def service_connected(crm_api: CrmDriver, providers: Any, service: str) -> None:
+def service_connected(crm_api: CrmDriver, providers: FakeProviders, service: str) -> None:
     """Со своим единственным активным каналом: I2CRM +7(937)000-00-02, Wazzup …-01, Default …-03."""
     connect_with_channels(crm_api, providers, service, [{"канал": standard_channel(service), "состояние": "active"}])
 
 
 @given(phrase("подключены сервисы «{services}»"))
-def services_connected(crm_api: CrmDriver, providers: Any, services: str) -> None:
+def services_connected(crm_api: CrmDriver, providers: FakeProviders, services: str) -> None:
     for service in text_macros.split_list(services):
         service_connected(crm_api, providers, service)

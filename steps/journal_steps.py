@@ -10,6 +10,7 @@ from urllib.parse import quote
 from pytest_bdd import then
 
 from drivers.protocol import CrmDriver
+from mocks.interface import FakeProvider, FakeProviders
 from steps import text_macros
 from steps.context import ScenarioContext
 from steps.durations import parse_duration
@@ -34,7 +35,7 @@ def field_value(body: Any, path: str) -> Any:
     return current
 
 
-def expected_value(fake: Any, cell: str) -> Any:
+def expected_value(fake: FakeProvider, cell: str) -> Any:
     """A table cell as a value: «(нет)» absent, «(есть)» present, «канал «+7…»» a channel id, «N шт.» a list size."""
     cell = cell.strip()
     if cell.startswith("канал «") and cell.endswith("»"):
@@ -66,7 +67,7 @@ def _show(actual: Any) -> str:
     return "(нет)" if actual is _MISSING else repr(actual)
 
 
-def _sends(providers: Any, service: str) -> tuple[Any, list[Any]]:
+def _sends(providers: FakeProviders, service: str) -> tuple[Any, list[Any]]:
     fake = fake_of(providers, service)
     sends = send_requests(fake)
     assert sends, f"{service} не получил ни одного запроса на отправку"
@@ -74,7 +75,7 @@ def _sends(providers: Any, service: str) -> tuple[Any, list[Any]]:
 
 
 @then(phrase("сервис «{service}» получил запросов на отправку: {count:d}"))
-def send_count(providers: Any, service: str, count: int) -> None:
+def send_count(providers: FakeProviders, service: str, count: int) -> None:
     sends = send_requests(fake_of(providers, service))
     assert len(sends) == count, f"{service}: ожидалось запросов на отправку {count}, получено {len(sends)}: " + (
         "; ".join(f"{e.json} → {e.status} {e.fault or ''}" for e in sends) or "ни одного"
@@ -82,7 +83,7 @@ def send_count(providers: Any, service: str, count: int) -> None:
 
 
 @then(phrase("каждый запрос на отправку в «{service}» содержит поля:"))
-def every_send_has(providers: Any, service: str, datatable: list[list[str]]) -> None:
+def every_send_has(providers: FakeProviders, service: str, datatable: list[list[str]]) -> None:
     """Столбцы: Поле (``to``, ``attachments[0].size``) | Значение.
 
     Значение — текст, «(нет)», «(есть)», «канал «…»», «ключ канала «…»», «файл «…»», «номер «…»», «N шт.».
@@ -98,7 +99,7 @@ def every_send_has(providers: Any, service: str, datatable: list[list[str]]) -> 
 
 
 @then(phrase("запросы на отправку в «{service}» по порядку:"))
-def sends_in_order(providers: Any, service: str, datatable: list[list[str]]) -> None:
+def sends_in_order(providers: FakeProviders, service: str, datatable: list[list[str]]) -> None:
     """Заголовок — сравниваемые поля; по строке на запрос в порядке отправки."""
     fake, sends = _sends(providers, service)
     header = [cell.strip() for cell in datatable[0]]
@@ -115,41 +116,41 @@ def sends_in_order(providers: Any, service: str, datatable: list[list[str]]) -> 
 
 
 @then(phrase("каждый запрос на отправку в «{service}» передаёт заголовок «{name}» со значением «{value}»"))
-def header_value(providers: Any, service: str, name: str, value: str) -> None:
+def header_value(providers: FakeProviders, service: str, name: str, value: str) -> None:
     _, sends = _sends(providers, service)
     seen = [e.header(name) for e in sends]
     assert all(v == value for v in seen), f"заголовок {name}: ожидалось «{value}», передано {seen}"
 
 
 @then(phrase("каждый запрос на отправку в «{service}» передаёт параметр адреса «{name}» со значением «{value:A}»"))
-def query_value(providers: Any, service: str, name: str, value: str) -> None:
+def query_value(providers: FakeProviders, service: str, name: str, value: str) -> None:
     fake, sends = _sends(providers, service)
     wanted = expected_value(fake, value)
     seen = [e.query.get(name) for e in sends]
     assert all(v == wanted for v in seen), f"параметр адреса {name}: ожидалось {wanted!r}, передано {seen}"
 
 
-def idempotency_keys(fake: Any, sends: list[Any]) -> list[str | None]:
+def idempotency_keys(fake: FakeProvider, sends: list[Any]) -> list[str | None]:
     """Each send's idempotency key, as the provider's profile reads it (None: the provider has none)."""
     return [fake.profile.key_of(e) for e in sends]
 
 
 @then(phrase("все запросы на отправку в «{service}» несут один и тот же ключ идемпотентности"))
-def same_key(providers: Any, service: str) -> None:
+def same_key(providers: FakeProviders, service: str) -> None:
     fake, sends = _sends(providers, service)
     keys = idempotency_keys(fake, sends)
     assert None not in keys and len(set(keys)) == 1, f"ожидался один ключ идемпотентности на попытки, переданы {keys}"
 
 
 @then(phrase("запросы на отправку в «{service}» несут разные ключи идемпотентности"))
-def different_keys(providers: Any, service: str) -> None:
+def different_keys(providers: FakeProviders, service: str) -> None:
     fake, sends = _sends(providers, service)
     keys = idempotency_keys(fake, sends)
     assert None not in keys and len(set(keys)) == len(keys), f"ожидались разные ключи идемпотентности, переданы {keys}"
 
 
 @then(phrase("ключ идемпотентности каждого запроса на отправку в «{service}» — случайный UUID"))
-def random_keys(providers: Any, service: str) -> None:
+def random_keys(providers: FakeProviders, service: str) -> None:
     """UUID версии 4, а не что-то, выведенное из номеров в базе CRM."""
     fake, sends = _sends(providers, service)
     keys = idempotency_keys(fake, sends)
@@ -165,7 +166,7 @@ def _is_uuid4(value: str | None) -> bool:
 
 
 @then(phrase("сервис «{service}» получил запросов о судьбе сообщения: {count:d}"))
-def look_up_count(providers: Any, service: str, count: int) -> None:
+def look_up_count(providers: FakeProviders, service: str, count: int) -> None:
     """Вопросы сверки: что стало с сообщением (по его id или по ключу идемпотентности)."""
     fake = fake_of(providers, service)
     asked = [e for e in fake.journal if e.method == "GET" and not fake.profile.channels.matches(e)]
@@ -175,7 +176,9 @@ def look_up_count(providers: Any, service: str, count: int) -> None:
 
 
 @then(phrase("в ленте сделки с номером запроса сервиса «{service}» запись об отправке со статусом «{status:A}»"))
-def status_with_request_id(crm: CrmDriver, ctx: ScenarioContext, providers: Any, status: str, service: str) -> None:
+def status_with_request_id(
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, status: str, service: str
+) -> None:
     """«{запрос}» в статусе — номер запроса (request_id), который сервис вернул в последнем ответе на отправку."""
     fake, sends = _sends(providers, service)
     request_ids = [fake.profile.request_id_of(e) for e in sends if fake.profile.request_id_of(e)]
@@ -186,14 +189,14 @@ def status_with_request_id(crm: CrmDriver, ctx: ScenarioContext, providers: Any,
 
 
 @then(phrase("ни один запрос на отправку в «{service}» не содержит одновременно «{first}» и «{second}»"))
-def never_together(providers: Any, service: str, first: str, second: str) -> None:
+def never_together(providers: FakeProviders, service: str, first: str, second: str) -> None:
     _, sends = _sends(providers, service)
     both = [e.json for e in sends if isinstance(e.json, dict) and first in e.json and second in e.json]
     assert not both, f"«{first}» и «{second}» ушли одним запросом: {both}"
 
 
 @then(phrase("попытки отправки в «{service}» шли с интервалами «{intervals}»"))
-def attempt_intervals(providers: Any, service: str, intervals: str) -> None:
+def attempt_intervals(providers: FakeProviders, service: str, intervals: str) -> None:
     """«10 секунд, 30 секунд, 1 минута» — время между соседними запросами на отправку."""
     _, sends = _sends(providers, service)
     expected = [parse_duration(item) for item in text_macros.split_list(intervals)]

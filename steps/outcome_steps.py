@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from pytest_bdd import then
 
 from drivers.protocol import CrmDriver, LinkOpener
+from mocks.interface import FakeProviders
 from steps import text_macros
 from steps.context import ScenarioContext
 from steps.file_specs import file_names
@@ -16,16 +16,16 @@ from steps.phrases import phrase
 from steps.provider_terms import fake_of
 
 
-def outbox_summary(providers: Any) -> str:
+def outbox_summary(providers: FakeProviders) -> str:
     lines = [f"{m.provider}→{m.to}: {m.text!r} {[a['filename'] for a in m.attachments]}" for m in providers.outbox()]
     return "; ".join(lines) or "ничего"
 
 
-def texts_to(providers: Any, service: str, phone: str) -> list[str | None]:
+def texts_to(providers: FakeProviders, service: str, phone: str) -> list[str | None]:
     return [m.text for m in fake_of(providers, service).outbox_to(digits(phone))]
 
 
-def _exactly_once(providers: Any, phone: str, service: str, expected: str) -> None:
+def _exactly_once(providers: FakeProviders, phone: str, service: str, expected: str) -> None:
     received = texts_to(providers, service, phone)
     assert received.count(expected) == 1, (
         f"{phone} через {service}: сообщение {expected!r} ожидалось ровно один раз, получено "
@@ -34,18 +34,18 @@ def _exactly_once(providers: Any, phone: str, service: str, expected: str) -> No
 
 
 @then(phrase("клиенту «{phone}» через «{service}» отправлено сообщение «{text}»"))
-def got_message(providers: Any, phone: str, service: str, text: str) -> None:
+def got_message(providers: FakeProviders, phone: str, service: str, text: str) -> None:
     """Ровно одно такое сообщение; в тексте можно писать ``\\n`` и ``{x × N}``."""
     _exactly_once(providers, phone, service, text_macros.expand(text))
 
 
 @then(phrase("клиенту «{phone}» через «{service}» отправлено сообщение:"))
-def got_long_message(providers: Any, phone: str, service: str, docstring: str) -> None:
+def got_long_message(providers: FakeProviders, phone: str, service: str, docstring: str) -> None:
     _exactly_once(providers, phone, service, docstring)
 
 
 @then(phrase("клиент «{phone}» получил сообщений: {count:d}"))
-def message_count(providers: Any, phone: str, count: int) -> None:
+def message_count(providers: FakeProviders, phone: str, count: int) -> None:
     """Через все сервисы вместе."""
     received = [m for m in providers.outbox() if m.to == digits(phone)]
     assert len(received) == count, (
@@ -54,18 +54,18 @@ def message_count(providers: Any, phone: str, count: int) -> None:
 
 
 @then(phrase("клиент «{phone}» получил через «{service}» сообщений: {count:d}"))
-def message_count_by(providers: Any, phone: str, service: str, count: int) -> None:
+def message_count_by(providers: FakeProviders, phone: str, service: str, count: int) -> None:
     received = texts_to(providers, service, phone)
     assert len(received) == count, f"{phone} через {service}: ожидалось {count} сообщ., получены {received}"
 
 
 @then("никому ничего не отправлено")
-def nothing_sent(providers: Any) -> None:
+def nothing_sent(providers: FakeProviders) -> None:
     assert not providers.outbox(), f"ожидалось, что ничего не отправлено, а отправлено: {outbox_summary(providers)}"
 
 
 @then(phrase("сообщения получили только номера «{phones}»"))
-def only_numbers(providers: Any, phones: str) -> None:
+def only_numbers(providers: FakeProviders, phones: str) -> None:
     """Каждому номеру ровно одно сообщение, больше никому ничего; «—» — никому."""
     expected = sorted(digits(p) for p in text_macros.split_list(phones))
     actual = sorted(m.to for m in providers.outbox())
@@ -73,14 +73,14 @@ def only_numbers(providers: Any, phones: str) -> None:
 
 
 @then(phrase("сообщение клиенту «{phone}» отправлено с канала «{channel}»"))
-def sent_from_channel(providers: Any, phone: str, channel: str) -> None:
+def sent_from_channel(providers: FakeProviders, phone: str, channel: str) -> None:
     senders = [m.channel for m in providers.outbox() if m.to == digits(phone)]
     assert senders, f"клиенту {phone} ничего не отправлено: {outbox_summary(providers)}"
     assert senders == [digits(channel)] * len(senders), f"ожидалась отправка с {digits(channel)}, было с {senders}"
 
 
 @then(phrase("клиенту «{phone}» через «{service}» отправлены файлы «{names}»"))
-def got_files(providers: Any, phone: str, service: str, names: str) -> None:
+def got_files(providers: FakeProviders, phone: str, service: str, names: str) -> None:
     expected = file_names(names)
     got = [a["filename"] for m in fake_of(providers, service).outbox_to(digits(phone)) for a in m.attachments]
     assert got == expected, f"{phone} через {service}: ожидались файлы {expected}, получены {got}"
@@ -88,7 +88,7 @@ def got_files(providers: Any, phone: str, service: str, names: str) -> None:
 
 @then(phrase("в сообщении клиенту «{phone}» через «{service}» ссылка на сделку"))
 def has_deal_link(
-    providers: Any, crm_api: CrmDriver, ctx: ScenarioContext, base_url: str, phone: str, service: str
+    providers: FakeProviders, crm_api: CrmDriver, ctx: ScenarioContext, base_url: str, phone: str, service: str
 ) -> None:
     """Ровно одна ссылка: адрес CRM (тот, где CRM работает), открывается страница именно этой сделки."""
     received = [t or "" for t in texts_to(providers, service, phone)]
@@ -103,7 +103,7 @@ def has_deal_link(
 
 
 @then(phrase("сообщение «{text:A}» получили только номера «{phones}»"))
-def text_only_to(providers: Any, text: str, phones: str) -> None:
+def text_only_to(providers: FakeProviders, text: str, phones: str) -> None:
     """Сообщение с этим текстом — каждому названному номеру ровно одно и больше никому."""
     expected = sorted(digits(p) for p in text_macros.split_list(phones))
     actual = sorted(m.to for m in providers.outbox() if m.text == text_macros.expand(text))
@@ -111,7 +111,7 @@ def text_only_to(providers: Any, text: str, phones: str) -> None:
 
 
 @then(phrase("CRM не обращалась к сервису «{service}» после смены этапа"))
-def no_request_since_move(providers: Any, ctx: ScenarioContext, service: str) -> None:
+def no_request_since_move(providers: FakeProviders, ctx: ScenarioContext, service: str) -> None:
     """Ни одного запроса любого рода (отправка, каналы, проверка ключа, статус) с первой смены этапа сценария."""
     assert ctx.journal_marks is not None, "в сценарии сделку ещё не переводили"
     fake = fake_of(providers, service)

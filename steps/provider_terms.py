@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from drivers import names
+from mocks.interface import FakeProvider, FakeProviders
 
 FAULTS = {
     "ответ потерян": "lost_answer",
@@ -36,11 +37,11 @@ def key_of(service: str) -> str:
     return names.provider_key(service)
 
 
-def fake_of(providers: Any, service: str) -> Any:
+def fake_of(providers: FakeProviders, service: str) -> Any:
     return providers.get(key_of(service))
 
 
-def refusal_of(fake: Any, words: str) -> Any:
+def refusal_of(fake: FakeProvider, words: str) -> Any:
     """The provider's own answer for a refusal named in the suite's words."""
     if words not in REFUSALS:
         raise KeyError(f"неизвестный отказ «{words}» (есть: {', '.join(REFUSALS)})")
@@ -58,17 +59,17 @@ def fault_kind(words: str) -> str:
         raise KeyError(f"неизвестный сбой «{words}» (есть: {', '.join(FAULTS)})") from None
 
 
-def send_requests(fake: Any) -> list[Any]:
+def send_requests(fake: FakeProvider) -> list[Any]:
     """The fake's journal entries of message sends, oldest first."""
     return list(fake.profile.sends(fake.journal))
 
 
-def on_send(fake: Any) -> dict[str, str]:
+def on_send(fake: FakeProvider) -> dict[str, str]:
     """Fault parameters that aim at the provider's send route."""
     return dict(fake.profile.send.fault_target())
 
 
-def webhook_status(fake: Any, service: str, status: str) -> str:
+def webhook_status(fake: FakeProvider, service: str, status: str) -> str:
     if status not in STATUSES:
         raise KeyError(f"сервис {service} не сообщает статус «{status}» (есть: {', '.join(STATUSES)})")
     return str(fake.profile.status_words[STATUSES[status]])

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pytest_bdd import given, when
 
 from drivers.protocol import ContactSpec, CrmDriver
 from harness.clock import ScenarioClock
+from mocks.interface import FakeProviders
 from steps import text_macros
 from steps.context import ScenarioContext
 from steps.deal_defaults import CLIENT, DEFAULT_PHONE
 from steps.phrases import phrase
 
 
-def mark_journals(ctx: ScenarioContext, providers: Any) -> None:
+def mark_journals(ctx: ScenarioContext, providers: FakeProviders) -> None:
     """Remember how many requests each service had received before the deal first moved in this scenario."""
     if ctx.journal_marks is None:
         ctx.journal_marks = {fake.name: len(fake.journal) for fake in providers.all()}
@@ -22,7 +21,9 @@ def mark_journals(ctx: ScenarioContext, providers: Any) -> None:
 
 @given(phrase("сделку перевели на этап «{stage}»"))
 @when(phrase("сделку переводят на этап «{stage}»"))
-def move_to_stage(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, stage: str) -> None:
+def move_to_stage(
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stage: str
+) -> None:
     """Вручную: нажать на текущий этап и выбрать другой; наступившие действия выполняются сразу."""
     mark_journals(ctx, providers)
     crm.move_deal_to_stage(ctx.deal, stage)
@@ -30,7 +31,9 @@ def move_to_stage(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: S
 
 
 @when(phrase("сделку переводят по этапам «{stages}»"))
-def move_through(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, stages: str) -> None:
+def move_through(
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stages: str
+) -> None:
     """Этап за этапом в одну и ту же минуту, например «В работе, Новая, В работе»."""
     mark_journals(ctx, providers)
     for stage in text_macros.split_list(stages):
@@ -39,7 +42,9 @@ def move_through(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: Sc
 
 
 @when(phrase("в сделке повторно выбирают текущий этап «{stage}»"))
-def reselect_stage(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, stage: str) -> None:
+def reselect_stage(
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stage: str
+) -> None:
     mark_journals(ctx, providers)
     current = crm.deal(ctx.deal).stage
     assert current == stage, f"сделка на этапе «{current}», а шаг повторно выбирает «{stage}»"
@@ -48,7 +53,9 @@ def reselect_stage(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: 
 
 
 @when(phrase("в сделке нажимают кнопку «{label}»"))
-def press_button(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, label: str) -> None:
+def press_button(
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, label: str
+) -> None:
     mark_journals(ctx, providers)
     crm.press_deal_button(ctx.deal, label)
     clock.run_due()
@@ -56,7 +63,7 @@ def press_button(crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: Sc
 
 @when(phrase("сделку переводят в воронку «{funnel}» на этап «{stage}»"))
 def change_funnel(
-    crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, funnel: str, stage: str
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, funnel: str, stage: str
 ) -> None:
     mark_journals(ctx, providers)
     crm.change_funnel(ctx.deal, funnel, stage)
@@ -65,7 +72,7 @@ def change_funnel(
 
 @when(phrase("сделку переводят на этап «{stage}» через API"))
 def move_to_stage_by_api(
-    crm_api: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, stage: str
+    crm_api: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stage: str
 ) -> None:
     """Внешняя система меняет этап через REST API."""
     mark_journals(ctx, providers)
@@ -75,7 +82,13 @@ def move_to_stage_by_api(
 
 @when(phrase("менеджер «{login}» с паролем «{password}» переводит сделку на этап «{stage}»"))
 def manager_moves(
-    crm: CrmDriver, ctx: ScenarioContext, providers: Any, clock: ScenarioClock, login: str, password: str, stage: str
+    crm: CrmDriver,
+    ctx: ScenarioContext,
+    providers: FakeProviders,
+    clock: ScenarioClock,
+    login: str,
+    password: str,
+    stage: str,
 ) -> None:
     mark_journals(ctx, providers)
     crm.sign_in(login, password)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pytest_bdd import given, then, when
 
+from mocks.interface import FakeProviders
 from mocks.provider_fake import StatusOptions
 from steps.context import ScenarioContext
 from steps.phone_literals import digits
@@ -16,14 +17,14 @@ from steps.provider_terms import fake_of, webhook_status
 UNKNOWN_MESSAGE = "00000000-0000-4000-8000-00000000dead"
 
 
-def _message_id(providers: Any, service: str, phone: str) -> str:
+def _message_id(providers: FakeProviders, service: str, phone: str) -> str:
     sent = fake_of(providers, service).outbox_to(digits(phone))
     assert sent, f"{service} ничего не принял для {phone}: не о чем сообщать статус"
     return str(sent[0].id)
 
 
 def _emit(
-    providers: Any,
+    providers: FakeProviders,
     ctx: ScenarioContext,
     service: str,
     phone: str | None,
@@ -42,42 +43,44 @@ def _emit(
 
 @given(phrase("клиент «{phone}» ответил через «{service}»: «{text}»"))
 @when(phrase("клиент «{phone}» отвечает через «{service}»: «{text}»"))
-def client_replies(providers: Any, ctx: ScenarioContext, phone: str, service: str, text: str) -> None:
+def client_replies(providers: FakeProviders, ctx: ScenarioContext, phone: str, service: str, text: str) -> None:
     """Клиент пишет на активный канал сервиса; сервис присылает входящее сообщение в CRM так, как документирует
     (Default — событие message.received с подписью, Wazzup — messages на адрес с секретом CRM)."""
     ctx.webhook_answers.append(fake_of(providers, service).client_writes(digits(phone), text))
 
 
 @when(phrase("клиент «{phone}» пишет на канал «{channel}» сервиса «{service}»: «{text}»"))
-def client_writes_to(providers: Any, ctx: ScenarioContext, phone: str, channel: str, service: str, text: str) -> None:
+def client_writes_to(
+    providers: FakeProviders, ctx: ScenarioContext, phone: str, channel: str, service: str, text: str
+) -> None:
     ctx.webhook_answers.append(fake_of(providers, service).client_writes(digits(phone), text, digits(channel)))
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}»"))
-def report_status(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
+def report_status(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
     """Так, как сервис его присылает (Default — с подписью Standard Webhooks, Wazzup — на адрес с секретом CRM,
     I2CRM — с ключом канала в X-Auth-Token)."""
     _emit(providers, ctx, service, phone, status)
 
 
 @when(phrase("сервис «{service}» сообщает статус «Ошибка» сообщения клиенту «{phone}» с причиной «{reason}»"))
-def report_error(providers: Any, ctx: ScenarioContext, service: str, phone: str, reason: str) -> None:
+def report_error(providers: FakeProviders, ctx: ScenarioContext, service: str, phone: str, reason: str) -> None:
     _emit(providers, ctx, service, phone, "Ошибка", reason)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» с поддельной подписью"))
-def report_forged(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
+def report_forged(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
     """Кто-то, кто не знает секрета CRM (Wazzup: угаданный адрес, Default: чужой ключ подписи)."""
     _emit(providers, ctx, service, phone, status, forged=True)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» без подписи"))
-def report_unsigned(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
+def report_unsigned(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
     _emit(providers, ctx, service, phone, status, unsigned=True)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» неизвестного CRM сообщения"))
-def report_unknown(providers: Any, ctx: ScenarioContext, service: str, status: str) -> None:
+def report_unknown(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str) -> None:
     _emit(providers, ctx, service, None, status)
 
 
@@ -86,13 +89,15 @@ def report_unknown(providers: Any, ctx: ScenarioContext, service: str, status: s
         "сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» подписанным {minutes:d} минут назад"
     )
 )
-def report_stale(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str, minutes: int) -> None:
+def report_stale(
+    providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str, minutes: int
+) -> None:
     """Уведомление подписано давно и пришло только сейчас (захвачено и прислано снова, или застряло в пути)."""
     _emit(providers, ctx, service, phone, status, signed_ago=minutes * 60.0)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» с прежним идентификатором"))
-def report_same_id(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
+def report_same_id(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
     """Новое тело, верная подпись, но идентификатор уведомления уже был (повтор доставки)."""
     deliveries = fake_of(providers, service).webhook_deliveries
     found = [d.headers.get("webhook-id") for d in deliveries if d.headers.get("webhook-id")]
@@ -102,7 +107,7 @@ def report_same_id(providers: Any, ctx: ScenarioContext, service: str, status: s
 
 @given(phrase("уведомление сервиса «{service}» о статусе «{status}» сообщения клиенту «{phone}» потерялось в пути"))
 @when(phrase("уведомление сервиса «{service}» о статусе «{status}» сообщения клиенту «{phone}» потерялось в пути"))
-def report_lost(providers: Any, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
+def report_lost(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
     """Сервис знает новый статус, а его уведомление до CRM не дошло."""
     fake = fake_of(providers, service)
     fake.emit_status(
@@ -111,7 +116,7 @@ def report_lost(providers: Any, ctx: ScenarioContext, service: str, status: str,
 
 
 @when(phrase("перехваченное уведомление сервиса «{service}» присылают снова"))
-def replay(providers: Any, ctx: ScenarioContext, service: str) -> None:
+def replay(providers: FakeProviders, ctx: ScenarioContext, service: str) -> None:
     """Точная копия последнего уведомления, байт в байт: та же подпись, тот же идентификатор."""
     ctx.webhook_answers.append(fake_of(providers, service).replay_last_webhook())
 
@@ -124,7 +129,7 @@ def rotate_secret(crm_api: Any, service: str) -> None:
 
 
 @then(phrase("последнее уведомление сервиса «{service}» подписано ключами: {count:d}"))
-def signed_by(providers: Any, service: str, count: int) -> None:
+def signed_by(providers: FakeProviders, service: str, count: int) -> None:
     fake = fake_of(providers, service)
     deliveries = fake.webhook_deliveries
     assert deliveries, f"{service} не присылал уведомлений"
@@ -133,7 +138,7 @@ def signed_by(providers: Any, service: str, count: int) -> None:
 
 
 @then("CRM ответила, что это уведомление уже обработано")
-def answered_replayed(providers: Any, ctx: ScenarioContext) -> None:
+def answered_replayed(providers: FakeProviders, ctx: ScenarioContext) -> None:
     """200, и в ответе CRM: ничего не изменено, такое уведомление уже было."""
     assert ctx.webhook_answers and ctx.webhook_answers[-1] == 200, f"ответы CRM: {ctx.webhook_answers}"
     last = fake_of(providers, "Default").webhook_deliveries[-1]
@@ -162,7 +167,7 @@ def answered_last(ctx: ScenarioContext, code: int) -> None:
 
 
 @then(phrase("CRM ответила сервису «{service}» на уведомление кодом 200 и телом JSON"))
-def answered_json(providers: Any, service: str) -> None:
+def answered_json(providers: FakeProviders, service: str) -> None:
     """I2CRM повторяет уведомление, пока не получит 200 с телом JSON."""
     deliveries = fake_of(providers, service).webhook_deliveries
     assert deliveries, f"{service} не отправлял уведомлений"
