@@ -122,6 +122,7 @@ PROFILE = FakeProfile(
     error_in_ok=None,
     accepted_without_id=CannedAnswer(202, {"status": "queued"}),
     signature_count=lambda delivery: len(delivery.headers.get("webhook-signature", "").split()),
+    delivery_id_of=lambda delivery: delivery.headers.get("webhook-id"),
     delivery_error=lambda reason: {"code": "DELIVERY_FAILED", "message": reason},
     refusals={
         "template_required": CannedAnswer(

@@ -71,6 +71,7 @@ PROFILE = FakeProfile(
     error_in_ok=lambda text: CannedAnswer(200, {"error": text, "data": {"status": 400}}),
     accepted_without_id=CannedAnswer(200, {"error": False, "data": {"external_ids": [], "queued": False}}),
     signature_count=lambda delivery: 0,
+    delivery_id_of=lambda delivery: None,
     delivery_error=lambda reason: {"code": "not_delivered", "message": reason},
 )
 

@@ -53,7 +53,8 @@ class FakeProfile:
     statuses (sent, delivered, read, error); ``key_rejected``: how it refuses the CRM's credentials on a
     send; ``error_in_ok``: a 2xx answer that carries an error (None when the provider has no such thing);
     ``accepted_without_id``: a 2xx answer that names no message id; ``signature_count``: how many
-    signatures a webhook delivery carries (several during a secret rotation); ``refusals``: the send
+    signatures a webhook delivery carries (several during a secret rotation); ``delivery_id_of``: a webhook
+    delivery's own id, where the provider gives one (None otherwise); ``refusals``: the send
     refusals the provider documents, by a provider-neutral name (``spam``, ``quota``, ``wrong_transport``,
     ``first_message_not_allowed``, ``template_required``), each as the provider gives it.
     """
@@ -71,6 +72,7 @@ class FakeProfile:
     error_in_ok: Callable[[str], CannedAnswer] | None
     accepted_without_id: CannedAnswer
     signature_count: Callable[[Any], int]
+    delivery_id_of: Callable[[Any], str | None]
     delivery_error: Callable[[str], dict[str, str]]
     refusals: Mapping[str, CannedAnswer] = field(default_factory=dict)
 

@@ -99,6 +99,7 @@ PROFILE = FakeProfile(
     error_in_ok=None,
     accepted_without_id=CannedAnswer(201, {"chatId": "79998885522"}),
     signature_count=lambda delivery: 0,
+    delivery_id_of=lambda delivery: None,
     delivery_error=lambda reason: {"error": "UNKNOWN_ERROR", "description": reason},
     refusals={
         # https://wazzup24.com/help/api-en/sending-messages/ (errors of POST /message)

@@ -1,7 +1,7 @@
 """The CRM's wording the suite expects, in one place: a CRM that words things otherwise needs one change here.
 
 Every Russian text a step compares against (titles, prefixes, buttons, editor labels and defaults) is
-spelled here as the task (``../shared/seeds/000_47f4bc4f59a14573.txt``) shows it. The feature files hold
+spelled here as the task (``docs/TASK.txt``, a copy of the task) shows it. The feature files hold
 only what a scenario itself is about (a status reason, a message text); the steps add the rest from here.
 """
 

@@ -99,8 +99,8 @@ def report_stale(
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» с прежним идентификатором"))
 def report_same_id(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
     """Новое тело, верная подпись, но идентификатор уведомления уже был (повтор доставки)."""
-    deliveries = fake_of(providers, service).webhook_deliveries
-    found = [d.headers.get("webhook-id") for d in deliveries if d.headers.get("webhook-id")]
+    fake = fake_of(providers, service)
+    found = [i for i in map(fake.profile.delivery_id_of, fake.webhook_deliveries) if i]
     assert found, f"{service} ещё не присылал уведомлений с идентификатором"
     _emit(providers, ctx, service, phone, status, reuse_delivery_id=found[-1])
 
