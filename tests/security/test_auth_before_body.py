@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +68,9 @@ def _post(app: FastAPI, path: str, headers: dict[str, str]) -> Exchange:
             exchange.status = message["status"]
             exchange.headers = {k.decode(): v.decode() for k, v in message.get("headers", [])}
 
-    asyncio.run(app(scope, receive, send))
+    # A loop of its own in a thread of its own: the browser tests on the same worker leave one running here.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     return exchange
 
 
