@@ -10,6 +10,7 @@ use the control APIs for time and providers instead.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,8 @@ def crm_stand(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         database_url=request.config.getoption("--crm-database-url"),
         crm_url=request.config.getoption("base_url", default=None),
         fakes_url=request.config.getoption("--fakes-url"),
+        # An emulator elsewhere: its control API's token from the environment (never a command-line argument).
+        control_token=os.environ.get("CRM_CONTROL_TOKEN") or None,
     )
     with Stand(options) as stand:
         yield stand

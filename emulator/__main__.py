@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import uvicorn
 
 from emulator import seed
+from emulator.api.control_access import startup_refusal
 from emulator.app import create_app
 from emulator.db import Database
 from emulator.settings import Settings
@@ -27,7 +29,8 @@ def _parse() -> argparse.Namespace:
         description=__doc__,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         epilog="Environment: DATABASE_URL (default: SQLite in .crm-data/), CRM_PUBLIC_BASE_URL, WAZZUP_BASE_URL, "
-        "I2CRM_BASE_URL, DEFAULT_BASE_URL, CRM_CONTROL_API, CRM_SCHEDULER_LOOP.",
+        "I2CRM_BASE_URL, DEFAULT_BASE_URL, CRM_CONTROL_API, CRM_CONTROL_TOKEN (required for --control-api on a "
+        "non-loopback --host), CRM_SCHEDULER_LOOP.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address the CRM and the fakes listen on")
     parser.add_argument("--port", type=int, default=8000, help="the CRM's port")
@@ -66,6 +69,10 @@ def main() -> None:
         public_base_url=os.environ.get("CRM_PUBLIC_BASE_URL", f"http://{args.host}:{args.port}"),
         control_api=settings.control_api or args.control_api,
     )
+    refused = startup_refusal(args.host, settings)
+    if refused is not None:
+        print(refused, file=sys.stderr)
+        sys.exit(2)
     if not args.real_providers:
         fakes_url = _serve_fakes(args.host, args.fakes_port)
         settings = replace(

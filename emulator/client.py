@@ -61,14 +61,18 @@ class CrmClient:
     timeout: float = 30.0
     on_exchange: Callable[[Exchange], None] | None = None
     session: requests.Session = field(default_factory=requests.Session)
+    control_token: str | None = None  # the control API's own token (CRM_CONTROL_TOKEN), when it has one
 
     def with_token(self, token: str | None) -> CrmClient:
-        return CrmClient(self.base_url, token, self.timeout, self.on_exchange, self.session)
+        return CrmClient(self.base_url, token, self.timeout, self.on_exchange, self.session, self.control_token)
 
     # -- transport -----------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, json: Any = None, files: Any = None, params: Any = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+    def _call(
+        self, method: str, path: str, *, json: Any = None, files: Any = None, params: Any = None, control: bool = False
+    ) -> Any:
+        token = self.control_token if control else self.token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         url = f"{self.base_url}{path}"
         response = self.session.request(
             method, url, json=json, files=files, params=params, headers=headers, timeout=self.timeout
@@ -218,23 +222,25 @@ class CrmClient:
     # -- control API (tests and local development) ---------------------------------------------
 
     def health(self) -> dict[str, Any]:
-        answer: dict[str, Any] = self._call("GET", "/_control/health")
+        answer: dict[str, Any] = self._call("GET", "/_control/health", control=True)
         return answer
 
     def reset(self, with_processes: bool = True) -> None:
-        self._call("POST", "/_control/reset", json={"with_processes": with_processes})
+        self._call("POST", "/_control/reset", json={"with_processes": with_processes}, control=True)
 
     def set_clock(self, now: dt.datetime) -> dt.datetime:
-        return dt.datetime.fromisoformat(self._call("POST", "/_control/clock", json={"now": now.isoformat()})["now"])
+        return dt.datetime.fromisoformat(
+            self._call("POST", "/_control/clock", json={"now": now.isoformat()}, control=True)["now"]
+        )
 
     def advance_clock(self, seconds: float) -> dt.datetime:
-        answer = self._call("POST", "/_control/clock", json={"advance_seconds": seconds})
+        answer = self._call("POST", "/_control/clock", json={"advance_seconds": seconds}, control=True)
         return dt.datetime.fromisoformat(answer["now"])
 
     def run_due(self) -> dict[str, Any]:
-        answer: dict[str, Any] = self._call("POST", "/_control/scheduler/run-due")
+        answer: dict[str, Any] = self._call("POST", "/_control/scheduler/run-due", control=True)
         return answer
 
     def next_due(self) -> dt.datetime | None:
-        answer = self._call("GET", "/_control/scheduler/next-due")["next_due_at"]
+        answer = self._call("GET", "/_control/scheduler/next-due", control=True)["next_due_at"]
         return dt.datetime.fromisoformat(answer) if answer else None

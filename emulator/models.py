@@ -25,9 +25,9 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     login: Mapped[str] = mapped_column(String(100), unique=True)
-    password: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id (emulator.passwords), never the password
     role: Mapped[Role] = mapped_column(enum_column(Role, 20))
-    token: Mapped[str] = mapped_column(String(100), unique=True)
+    token: Mapped[str] = mapped_column(String(100), unique=True)  # the REST API's bearer token, never a cookie
 
     @property
     def is_admin(self) -> bool:
@@ -291,6 +291,11 @@ class ProcessRun(Base):
 
 # The message models live in their own module; importing them here registers their tables with the
 # metadata and lets the CRM's code import every model from one place.
+# Sign-in sessions and failed logins: the credentials' own tables.
+from emulator.credential_models import (  # noqa: E402
+    LoginFailure as LoginFailure,
+    WebSession as WebSession,
+)
 from emulator.message_models import (  # noqa: E402
     IncomingMessage as IncomingMessage,
     MessageExternalId as MessageExternalId,

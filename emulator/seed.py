@@ -9,11 +9,12 @@ lists that number twice; it gets one message).
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from emulator import clock, demo_accounts
+from emulator import clock, demo_accounts, passwords
 from emulator.db import Base, Database
 from emulator.integration_catalogue import CARDS
 from emulator.model_enums import RecipientRule, Role, Timing
@@ -135,16 +136,34 @@ def _demo_timeline(now: dt.datetime) -> list[TimelineEntry]:
     ]
 
 
+@cache
+def _demo_password_hash(password: str) -> str:
+    """Hashed once per process: the suite reloads the demo data per scenario, argon2 is slow by design.
+
+    Only the hash is kept (salted, as any stored hash); the demo passwords themselves are public."""
+    return passwords.hash_password(password)
+
+
 def seed(session: Session, *, with_processes: bool = True) -> None:
     """Fill an empty schema. ``with_processes=False`` leaves the stages without business processes."""
     now = clock.now().replace(second=0, microsecond=0)
     session.add_all(
         [
             User(
-                id=1, name="Ксения Администратор", login="admin", password="admin", role=Role.ADMIN, token=ADMIN_TOKEN
+                id=1,
+                name="Ксения Администратор",
+                login="admin",
+                password_hash=_demo_password_hash("admin"),
+                role=Role.ADMIN,
+                token=ADMIN_TOKEN,
             ),
             User(
-                id=2, name="Иван Менеджер", login="manager", password="manager", role=Role.MANAGER, token=MANAGER_TOKEN
+                id=2,
+                name="Иван Менеджер",
+                login="manager",
+                password_hash=_demo_password_hash("manager"),
+                role=Role.MANAGER,
+                token=MANAGER_TOKEN,
             ),
         ]
     )

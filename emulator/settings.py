@@ -27,6 +27,9 @@ class Settings:
     i2crm_base_url: str = "https://app.i2crm.ru/api_v1"
     default_base_url: str = "https://api.default.example/v1"
     control_api: bool = False
+    # Bearer token of /_control/* (CRM_CONTROL_TOKEN). Without one the control API answers only requests
+    # that no browser sent, and `python -m emulator` refuses to serve it on a non-loopback address.
+    control_token: str | None = None
     scheduler_loop: bool = True
     scheduler_interval_seconds: float = 1.0
     provider_timeout_seconds: float = 10.0
@@ -44,6 +47,7 @@ class Settings:
             i2crm_base_url=os.environ.get("I2CRM_BASE_URL", base.i2crm_base_url).rstrip("/"),
             default_base_url=os.environ.get("DEFAULT_BASE_URL", base.default_base_url).rstrip("/"),
             control_api=_flag("CRM_CONTROL_API", base.control_api),
+            control_token=os.environ.get("CRM_CONTROL_TOKEN", "").strip() or None,
             scheduler_loop=_flag("CRM_SCHEDULER_LOOP", base.scheduler_loop),
         )
 

@@ -57,6 +57,9 @@ class StandOptions:
     database_url: str | None = None  # the in-process CRM's database (default: SQLite under data_dir)
     crm_url: str | None = None  # an emulator started elsewhere, with its control API on
     fakes_url: str | None = None  # the standalone fakes that emulator talks to (required with crm_url)
+    # That emulator's CRM_CONTROL_TOKEN (its control API's bearer token); the in-process CRM has none: it
+    # listens on loopback and only this process talks to its control API.
+    control_token: str | None = None
 
 
 class Stand:
@@ -96,7 +99,7 @@ class Stand:
         self.stop()
 
     def client(self, token: str = ADMIN_TOKEN, on_exchange: Callable[[Exchange], None] | None = None) -> CrmClient:
-        return CrmClient(self.crm_url, token, on_exchange=on_exchange)
+        return CrmClient(self.crm_url, token, on_exchange=on_exchange, control_token=self.options.control_token)
 
     @contextmanager
     def scenario(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Remote mode, as a team stand runs it: starts `python -m emulator --control-api` (the CRM and its
-# standalone provider fakes) in the background on free ports with a throw-away database, runs the smoke
-# and @both scenarios against it with --base-url/--fakes-url, then stops it. Extra arguments go to pytest.
+# standalone provider fakes) in the background on free ports with a throw-away database and a random
+# CRM_CONTROL_TOKEN, runs the smoke and @both scenarios against it with --base-url/--fakes-url (the suite
+# reads the token from the environment), then stops it. Extra arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,9 @@ PY
 )
 data_dir=$(mktemp -d)
 log="$data_dir/emulator.log"
+# The control API's token, as a team stand has one: the emulator requires it, the suite sends it.
+CRM_CONTROL_TOKEN=$(.venv/bin/python -c "import secrets; print(secrets.token_urlsafe(32))")
+export CRM_CONTROL_TOKEN
 CRM_DATA_DIR="$data_dir" .venv/bin/python -m emulator --control-api --port "$crm_port" --fakes-port "$fakes_port" \
   >"$log" 2>&1 &
 pid=$!
@@ -30,7 +34,8 @@ fakes="http://127.0.0.1:$fakes_port"
 ready=0
 for _ in $(seq 1 600); do
   if ! kill -0 "$pid" 2>/dev/null; then break; fi
-  if .venv/bin/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+  if .venv/bin/python -c "import os, sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], headers={
+      'Authorization': 'Bearer ' + os.environ['CRM_CONTROL_TOKEN']}), timeout=1)" \
       "$crm/_control/health" 2>/dev/null; then ready=1; break; fi
   sleep 0.1
 done

@@ -1,15 +1,13 @@
-"""Signing in to the API: login and password -> the user's bearer token."""
+"""Signing in to the API: login and password -> the user's bearer token (rate-limited like the sign-in page)."""
 
 from __future__ import annotations
 
-import hmac
-
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
-from sqlalchemy import select
 
+from emulator import clock
 from emulator.api.dependencies import SessionDep
-from emulator.models import User
+from emulator.sign_in import WRONG_CREDENTIALS, TooManyAttempts, authenticate
 
 router = APIRouter(prefix="/api/auth", tags=["Вход"])
 
@@ -25,16 +23,16 @@ class TokenOut(BaseModel):
     role: str
 
 
-def check_password(session: SessionDep, login: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.login == login.strip()))
-    if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
-        return None
-    return user
-
-
 @router.post("/token", response_model=TokenOut)
 def token(body: Credentials, session: SessionDep) -> TokenOut:
-    user = check_password(session, body.login, body.password)
+    try:
+        user = authenticate(session, body.login, body.password, clock.now())
+    except TooManyAttempts as exc:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, str(exc), headers={"Retry-After": str(exc.retry_after)}
+        ) from exc
     if user is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Неверный логин или пароль")
+        # A raised HTTPException rolls the unit of work back: keep the counted failure first.
+        session.commit()
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, WRONG_CREDENTIALS)
     return TokenOut(token=user.token, name=user.name, role=user.role)

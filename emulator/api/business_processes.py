@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from emulator import business_processes
 from emulator.api import presenters
+from emulator.api.bearer_route import BearerRoute
 from emulator.api.dependencies import AdminDep, SessionDep, SettingsDep
 from emulator.api.process_schemas import EditorOptions, OptionOut, ProcessIn, ProcessOut, ServiceOut
 from emulator.integrations import available_services
@@ -20,7 +21,7 @@ from emulator.vocabulary import (
     TIMING_LABELS,
 )
 
-router = APIRouter(prefix="/api/business-processes", tags=["Бизнес-процессы"])
+router = APIRouter(prefix="/api/business-processes", tags=["Бизнес-процессы"], route_class=BearerRoute)
 
 
 def _draft(body: ProcessIn) -> business_processes.ProcessDraft:

@@ -1,4 +1,5 @@
-"""Control API for tests and local development (off unless CRM_CONTROL_API is on)."""
+"""Control API for tests and local development (off unless CRM_CONTROL_API is on; who may call it:
+:mod:`emulator.api.control_access`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from emulator import clock, seed
+from emulator.api.control_access import ControlRoute
 from emulator.automation.scheduler import Scheduler
 from emulator.errors import ValidationFailed
 
-router = APIRouter(prefix="/_control", tags=["Управление (тесты)"])
+router = APIRouter(prefix="/_control", tags=["Управление (тесты)"], route_class=ControlRoute)
 
 
 class ResetIn(BaseModel):

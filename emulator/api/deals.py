@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from emulator import contacts, deals, relative_time, replies, tasks, timeline
 from emulator.api import presenters
+from emulator.api.bearer_route import BearerRoute
 from emulator.api.deal_schemas import (
     ChangeResult,
     ContactIn,
@@ -32,7 +33,7 @@ from emulator.automation import triggers
 from emulator.errors import NotFound, ValidationFailed
 from emulator.models import CustomField, OutgoingMessage, ProcessRun, User
 
-router = APIRouter(prefix="/api", tags=["Сделки"])
+router = APIRouter(prefix="/api", tags=["Сделки"], route_class=BearerRoute)
 
 
 def _contact_data(item: ContactIn) -> contacts.ContactData:

@@ -1,4 +1,7 @@
-"""Request-scoped dependencies: settings, the unit of work, the signed-in user."""
+"""Request-scoped dependencies of the JSON API: settings, the unit of work, the user of the bearer token.
+
+The API takes only ``Authorization: Bearer <API token>``; the browser's session cookie is refused, so a page
+of another site (or of this one) cannot act through the API with a signed-in user's cookie."""
 
 from __future__ import annotations
 
@@ -13,7 +16,10 @@ from emulator.db import Database
 from emulator.models import User
 from emulator.settings import Settings
 
-SESSION_COOKIE = "crm_session"
+BROWSER_SESSION_COOKIE = "crm_session"  # named here only to explain a refusal: the API never reads it
+MISSING_TOKEN = "Требуется вход: передайте токен API в заголовке Authorization: Bearer"
+COOKIE_NOT_ACCEPTED = "API не принимает cookie сессии браузера: передайте токен API в заголовке Authorization: Bearer"
+ADMIN_ONLY = "Недостаточно прав: доступно только администратору"
 
 
 def get_settings(request: Request) -> Settings:
@@ -33,12 +39,28 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def user_from_request(request: Request, session: Session) -> User | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE)
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def user_of_token(session: Session, token: str | None) -> User | None:
     if not token:
         return None
     return session.scalar(select(User).where(User.token == token))
+
+
+def unauthenticated(request: Request) -> HTTPException:
+    """401 naming what is wrong: no token, or a browser cookie where the API wants a token."""
+    cookie_only = bearer_token(request) is None and BROWSER_SESSION_COOKIE in request.cookies
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        COOKIE_NOT_ACCEPTED if cookie_only else MISSING_TOKEN,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 # scope="function": the transaction commits before the answer is sent, so a client that got
@@ -47,19 +69,15 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def current_user(request: Request, session: SessionDep) -> User:
-    user = user_from_request(request, session)
+    user = user_of_token(session, bearer_token(request))
     if user is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "Требуется вход: передайте токен в заголовке Authorization: Bearer",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise unauthenticated(request)
     return user
 
 
 def require_admin(user: Annotated[User, Depends(current_user)]) -> User:
     if not user.is_admin:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "Недостаточно прав: доступно только администратору")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, ADMIN_ONLY)
     return user
 
 

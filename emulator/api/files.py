@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from emulator import files
 from emulator.api import presenters
+from emulator.api.bearer_route import BearerRoute
 from emulator.api.dependencies import AdminDep, SessionDep, SettingsDep
 from emulator.api.process_schemas import FileOut
 from emulator.errors import NotFound
 from emulator.models import StoredFile
 
-router = APIRouter(tags=["Файлы"])
+router = APIRouter(tags=["Файлы"], route_class=BearerRoute)
 
 
 @router.post("/api/files", response_model=FileOut, status_code=status.HTTP_201_CREATED)

@@ -6,10 +6,11 @@ from fastapi import APIRouter
 
 from emulator import integrations
 from emulator.api import presenters
+from emulator.api.bearer_route import BearerRoute
 from emulator.api.dependencies import AdminDep, SessionDep, SettingsDep
 from emulator.api.integration_schemas import ConnectIn, IntegrationOut
 
-router = APIRouter(prefix="/api/integrations", tags=["Интеграции"])
+router = APIRouter(prefix="/api/integrations", tags=["Интеграции"], route_class=BearerRoute)
 
 
 @router.get("", response_model=list[IntegrationOut])

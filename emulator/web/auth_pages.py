@@ -1,4 +1,9 @@
-"""Signing in and out of the HTML front door (the cookie ``crm_session`` holds the user's token)."""
+"""Signing in and out of the HTML front door.
+
+``GET /login`` opens a short session for the form (its CSRF token); a right password replaces it with a
+new session of the user (cookie ``crm_session``: HttpOnly, SameSite=Lax, Secure behind HTTPS), never the
+user's API token; signing out revokes that session. Wrong passwords are rate-limited (``emulator.sign_in``).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
-from emulator.api.auth import check_password
-from emulator.api.dependencies import SESSION_COOKIE, user_from_request
-from emulator.web.access import PageSession
+from emulator import clock, web_sessions
+from emulator.sign_in import WRONG_CREDENTIALS, TooManyAttempts, authenticate
+from emulator.web.access import SESSION_COOKIE, PageSession, PageSettings, visitor_of
+from emulator.web.csrf import token_for
 from emulator.web.page_route import PageRoute
 from emulator.web.rendering import redirect, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
-
-LOGIN_ERROR = "Неверный логин или пароль"
 
 
 def _safe_next(target: str | None) -> str:
@@ -24,37 +28,63 @@ def _safe_next(target: str | None) -> str:
     return "/deals"
 
 
+def _set_session_cookie(response: Response, token: str, settings: PageSettings) -> None:
+    secure = settings.public_base_url.startswith("https://")
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, path="/")
+
+
 @router.get("/")
 def home() -> Response:
     return redirect("/deals")
 
 
 @router.get("/login")
-def login_form(request: Request, session: PageSession, next: str | None = None) -> Response:
-    if user_from_request(request, session) is not None:
+def login_form(request: Request, session: PageSession, settings: PageSettings, next: str | None = None) -> Response:
+    visitor = visitor_of(request)
+    if visitor.user_id is not None and not visitor.by_bearer:
         return redirect(_safe_next(next))
-    return render(request, "login.html", {"next": _safe_next(next), "login": "", "error": None})
+    token = visitor.session_token or web_sessions.open_session(session, None, clock.now())
+    request.state.csrf_token = token_for(token)
+    response = render(request, "login.html", {"next": _safe_next(next), "login": "", "error": None})
+    if token != visitor.session_token:
+        _set_session_cookie(response, token, settings)
+    return response
 
 
 @router.post("/login")
 def login(
     request: Request,
     session: PageSession,
+    settings: PageSettings,
     login: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/deals",
 ) -> Response:
-    user = check_password(session, login, password)
+    """The route class has checked the form's CSRF token against the session ``GET /login`` opened."""
+    now = clock.now()
+    context = {"next": _safe_next(next), "login": login}
+    try:
+        user = authenticate(session, login, password, now)
+    except TooManyAttempts as exc:
+        refused = render(request, "login.html", {**context, "error": str(exc)}, status_code=429)
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     if user is None:
-        context = {"next": _safe_next(next), "login": login, "error": LOGIN_ERROR}
-        return render(request, "login.html", context, status_code=401)
+        return render(request, "login.html", {**context, "error": WRONG_CREDENTIALS}, status_code=401)
+    previous = visitor_of(request).session_token
+    if previous:
+        web_sessions.revoke(session, previous, now)
     response = redirect(_safe_next(next))
-    response.set_cookie(SESSION_COOKIE, user.token, httponly=True, samesite="lax", path="/")
+    _set_session_cookie(response, web_sessions.open_session(session, user.id, now), settings)
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
+def logout(request: Request, session: PageSession) -> Response:
+    """Revokes the session (the same cookie is refused from now on) and clears the cookie."""
+    token = visitor_of(request).session_token
+    if token:
+        web_sessions.revoke(session, token, clock.now())
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -23,8 +23,9 @@ class LiveParts:
     activity: Markup
 
     @classmethod
-    def of(cls, card: DealCard) -> LiveParts:
-        context = {"card": card, "deal": card.deal}
+    def of(cls, card: DealCard, csrf_token: str) -> LiveParts:
+        """The parts as ``csrf_token``'s session sees them (their forms carry its token)."""
+        context = {"card": card, "deal": card.deal, "csrf_token": csrf_token}
         return cls(summary=fragment(PARTS["summary"], context), activity=fragment(PARTS["activity"], context))
 
     @property

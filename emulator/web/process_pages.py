@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile, status
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from emulator import business_processes, deals
+from emulator import business_processes, deals, files
 from emulator.api import presenters
 from emulator.errors import FieldError, NotFound, ValidationFailed
 from emulator.integrations import available_services
@@ -189,3 +190,13 @@ def delete_process(process_id: int, session: PageSession, _: PageAdmin) -> Respo
     business_processes.delete(session, process_id)
     session.commit()
     return redirect(f"{LIST}?funnel_id={funnel_id}&deleted={process_id}")
+
+
+@router.post("/settings/business-processes/files")
+def upload_file(session: PageSession, settings: PageSettings, user: PageAdmin, file: UploadFile) -> Response:
+    """The editor's upload (``fetch`` with the session's ``X-CSRF-Token``): the same answer as ``POST /api/files``,
+    which takes only the REST API's bearer token. A refused file answers 422 with the fields, as the API does."""
+    stored = files.store_upload(session, settings.files_dir, file.filename or "", file.content_type, file.file, user)
+    return JSONResponse(
+        presenters.file_out(settings, stored).model_dump(mode="json"), status_code=status.HTTP_201_CREATED
+    )

@@ -14,12 +14,16 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
-from emulator import seed
+from emulator import clock, seed, web_sessions
 from emulator.app import create_app
 from emulator.client import CrmClient
 from emulator.db import Database
+from emulator.models import User
 from emulator.settings import Settings
+from emulator.web import csrf
+from emulator.web.access import SESSION_COOKIE
 from harness.world import Stand, wire_webhooks
 from mocks.app import create_app as create_fakes_app
 from mocks.demo import seed_demo
@@ -36,10 +40,18 @@ class Crm:
     database: Database
     settings: Settings
 
-    def client(self, token: str | None = None) -> TestClient:
+    def client(self, login: str | None = None) -> TestClient:
+        """A browser's client; with ``login``, signed in: a session opened for that user (as the sign-in form
+        opens one, without paying argon2 per test), its cookie set and its CSRF token sent with every request
+        in the ``X-CSRF-Token`` header (the editor's uploads send it so; the forms' hidden field is checked by
+        tests/security)."""
         client = TestClient(self.app, follow_redirects=False)
-        if token is not None:
-            client.cookies.set("crm_session", token)
+        if login is not None:
+            with self.database.session() as session:
+                user = session.scalars(select(User).where(User.login == login)).one()
+                token = web_sessions.open_session(session, user.id, clock.now())
+            client.cookies.set(SESSION_COOKIE, token)
+            client.headers["X-CSRF-Token"] = csrf.token_for(token)
         return client
 
 
@@ -69,13 +81,13 @@ def web_app(tmp_path: Path) -> Crm:
 
 @pytest.fixture
 def admin(web_app: Crm) -> Iterator[TestClient]:
-    with web_app.client(seed.ADMIN_TOKEN) as client:
+    with web_app.client("admin") as client:
         yield client
 
 
 @pytest.fixture
 def manager(web_app: Crm) -> Iterator[TestClient]:
-    with web_app.client(seed.MANAGER_TOKEN) as client:
+    with web_app.client("manager") as client:
         yield client
 
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from emulator import seed
+
+
+def _form_token(client: TestClient) -> str:
+    """Open the sign-in form as a browser does; its hidden CSRF field, bound to the session it opened."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert found, "the sign-in form carries no CSRF token"
+    return found.group(1)
 
 
 def test_root_leads_to_deals(admin: TestClient) -> None:
@@ -33,25 +42,34 @@ def test_login_form_has_labelled_fields(anonymous: TestClient) -> None:
     assert ">Войти</button>" in html
 
 
-def test_wrong_password_shows_an_error_and_sets_no_cookie(anonymous: TestClient) -> None:
-    answer = anonymous.post("/login", data={"login": "admin", "password": "wrong"})
+def test_wrong_password_shows_an_error_and_signs_nobody_in(anonymous: TestClient) -> None:
+    token = _form_token(anonymous)
+    answer = anonymous.post("/login", data={"login": "admin", "password": "wrong", "csrf_token": token})
     assert answer.status_code == 401
     assert 'role="alert"' in answer.text
     assert "Неверный логин или пароль" in answer.text
     assert "crm_session" not in answer.cookies
+    assert anonymous.get("/deals").status_code == 303
 
 
 def test_sign_in_sets_an_httponly_session_cookie_and_follows_next(anonymous: TestClient) -> None:
-    answer = anonymous.post("/login", data={"login": "manager", "password": "manager", "next": "/deals/9396"})
+    token = _form_token(anonymous)
+    form = {"login": "manager", "password": "manager", "next": "/deals/9396", "csrf_token": token}
+    answer = anonymous.post("/login", data=form)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/deals/9396"
     cookie = answer.headers["set-cookie"]
-    assert f"crm_session={seed.MANAGER_TOKEN}" in cookie
+    assert cookie.startswith("crm_session=")
+    assert seed.MANAGER_TOKEN not in cookie
     assert "HttpOnly" in cookie
+    assert "samesite=lax" in cookie.lower()
+    assert anonymous.get("/deals/9396").status_code == 200
 
 
 def test_sign_in_never_follows_a_foreign_next(anonymous: TestClient) -> None:
-    answer = anonymous.post("/login", data={"login": "admin", "password": "admin", "next": "//evil.example/"})
+    token = _form_token(anonymous)
+    form = {"login": "admin", "password": "admin", "next": "//evil.example/", "csrf_token": token}
+    answer = anonymous.post("/login", data=form)
     assert answer.headers["location"] == "/deals"
 
 

@@ -118,7 +118,11 @@ def test_parameters_list_the_built_ins_then_custom_fields(admin: TestClient) -> 
 
 
 def test_a_refused_save_names_each_field_keeps_the_input_and_stores_nothing(web_app: Crm, admin: TestClient) -> None:
-    upload = admin.post("/api/files", files={"file": ("photo_2023-05-01_long_name.jpg", b"jpeg", "image/jpeg")})
+    upload = admin.post(
+        "/settings/business-processes/files",
+        files={"file": ("photo_2023-05-01_long_name.jpg", b"jpeg", "image/jpeg")},
+    )
+    assert upload.status_code == 201, upload.text
     file_id = str(upload.json()["id"])
     before = _count(web_app)
     form = {

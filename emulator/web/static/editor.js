@@ -70,9 +70,10 @@
     }
   });
 
-  // "Загрузить файл": each file goes to /api/files at once; the form keeps only the file ids, in the order
-  // the files were chosen (a chip is placed when chosen and filled when its upload answers). The limits are
-  // told when the files are chosen: at most data.limits.max_files files, each at most max_megabytes MB.
+  // "Загрузить файл": each file goes to /settings/business-processes/files at once; the form keeps only the
+  // file ids, in the order the files were chosen (a chip is placed when chosen and filled when its upload
+  // answers). The limits are told when the files are chosen: at most data.limits.max_files files, each at
+  // most max_megabytes MB.
   const filesRow = document.getElementById("files-row");
   const input = document.getElementById("file-input");
   const chips = document.getElementById("file-chips");
@@ -126,7 +127,13 @@
     const body = new FormData();
     body.append("file", file, file.name);
     try {
-      const response = await fetch("/api/files", { method: "POST", body: body, credentials: "same-origin" });
+      // The page's own upload route: the session cookie and its CSRF token (the REST API takes only a bearer token).
+      const response = await fetch("/settings/business-processes/files", {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": form.elements.namedItem("csrf_token").value },
+      });
       const answer = await response.json().catch(function () { return {}; });
       if (response.ok) {
         fillChip(item, answer);
