@@ -56,6 +56,8 @@ class StatusIn(BaseModel):
     signed_ago: float = 0.0
     reuse_delivery_id: str | None = None
     lost: bool = False
+    previous_secret_only: bool = False
+    garbled_first_signature: bool = False
 
 
 class WebhookIn(BaseModel):
@@ -221,13 +223,7 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
     def emit_status(name: str, body: StatusIn) -> dict[str, int]:
         fake = fake_named(name)
         with _translated_errors():
-            options = StatusOptions(
-                forged=body.forged,
-                unsigned=body.unsigned,
-                signed_ago=body.signed_ago,
-                reuse_delivery_id=body.reuse_delivery_id,
-                lost=body.lost,
-            )
+            options = StatusOptions(**body.model_dump(exclude={"message_id", "status", "error"}))
             crm_status = fake.emit_status(body.message_id, body.status, error=body.error, options=options)
         return {"crm_status": crm_status}
 

@@ -154,6 +154,7 @@ class DefaultFake(ProviderFake):
     default_rate_limit = RateLimit(requests=20, per_seconds=1.0)
     profile = PROFILE
     contract_webhook = "event"
+    signs_webhooks = True
 
     def _reset_provider_state(self) -> None:
         self._keys: dict[str, _Remembered] = {}
@@ -385,9 +386,17 @@ class DefaultFake(ProviderFake):
         secret_list = self._active_secrets(utc_now())
         if options.forged:
             secret_list = ["whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()]
+        if options.previous_secret_only:
+            secret_list = [s for s, _ in self.registered_secrets[1:2]]
+            if not secret_list:
+                raise RuntimeError("default: the CRM never rotated its webhook secret; there is no previous one")
         if not secret_list:
             raise RuntimeError("default: no webhook secret was registered (PUT /webhook); nothing is signed")
-        return url, "POST", self._signed_headers(raw, secret_list, moment, options.reuse_delivery_id), raw
+        headers = self._signed_headers(raw, secret_list, moment, options.reuse_delivery_id)
+        if options.garbled_first_signature:
+            garbage = "v1," + base64.b64encode(secrets.token_bytes(32)).decode()
+            headers["webhook-signature"] = f"{garbage} {headers['webhook-signature']}"
+        return url, "POST", headers, raw
 
     def reply_delivery(self, channel: FakeChannel, number: str, text: str) -> tuple[str, dict[str, str], bytes]:
         """``message.received``, signed like every Default event."""

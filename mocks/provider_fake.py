@@ -49,7 +49,10 @@ class StatusOptions:
     ``forged``: by a third party that does not know the CRM's secret; ``unsigned``: without any
     authentication; ``signed_ago``: produced (and signed) that many seconds ago, delivered now;
     ``reuse_delivery_id``: with the delivery id of an earlier delivery; ``lost``: the provider records
-    the status but the delivery never reaches the CRM.
+    the status but the delivery never reaches the CRM. Only for a provider that signs its webhooks:
+    ``previous_secret_only``: signed with nothing but the secret the CRM registered before its last
+    rotation (a delivery signed before the new secret reached every sender, or by whoever kept the old
+    one); ``garbled_first_signature``: a signature that matches no secret comes first, the real ones after.
     """
 
     forged: bool = False
@@ -57,6 +60,12 @@ class StatusOptions:
     signed_ago: float = 0.0
     reuse_delivery_id: str | None = None
     lost: bool = False
+    previous_secret_only: bool = False
+    garbled_first_signature: bool = False
+
+    @property
+    def needs_signatures(self) -> bool:
+        return self.previous_secret_only or self.garbled_first_signature
 
 
 class ProviderFake(ABC):
@@ -69,6 +78,7 @@ class ProviderFake(ABC):
     profile: ClassVar[FakeProfile]
     contract_webhook: ClassVar[str]  # the contract's ``webhooks`` entry its deliveries follow
     default_rate_limit: ClassVar[RateLimit | None] = None
+    signs_webhooks: ClassVar[bool] = False  # signatures (and secrets to rotate) in its webhook headers
 
     def __init__(self, base_url: str | None = None) -> None:
         self.base_url: str = (base_url or self.default_base_url).rstrip("/")
@@ -331,6 +341,8 @@ class ProviderFake(ABC):
         if status not in self.status_vocabulary:
             raise ValueError(f"{self.name}: unknown status {status!r}; use {sorted(self.status_vocabulary)}")
         chosen = options or StatusOptions()
+        if chosen.needs_signatures and not self.signs_webhooks:
+            raise ValueError(f"{self.name} signs no webhooks: {chosen} cannot be delivered")
         with self._lock:
             self.record_status(message_id, status, error)
             if chosen.lost:
