@@ -90,6 +90,8 @@ FAULT_BODY = TypeAdapter(Fault)
 def _translated_errors() -> Iterator[None]:
     try:
         yield
+    except PermissionError as error:
+        raise HTTPException(403, str(error)) from error
     except KeyError as error:
         raise HTTPException(404, str(error.args[0] if error.args else error)) from error
     except ValueError as error:
@@ -247,7 +249,8 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
     def set_webhook(name: str, body: WebhookIn) -> dict[str, Any]:
         fake = fake_named(name)
         if "url" in body.model_fields_set:
-            fake.webhook_url = body.url
+            with _translated_errors():
+                fake.webhook_url = body.url
         return {"webhook_url": fake.webhook_url}
 
     @router.put("/{name}/page-size")

@@ -155,11 +155,12 @@ class DefaultFake(ProviderFake):
     profile = PROFILE
     contract_webhook = "event"
     signs_webhooks = True
+    learns_webhook_by_registration = True
 
     def _reset_provider_state(self) -> None:
         self._keys: dict[str, _Remembered] = {}
         self._messages: dict[str, _State] = {}
-        self.registered_secrets: list[tuple[str, datetime | None]] = []  # (secret, honoured until)
+        self._registered_secrets: list[tuple[str, datetime | None]] = []  # (secret, honoured until)
         self._slow_for: float | None = None
 
     def _new_channel(self, phone: str, state: str, name: str, transport: str) -> FakeChannel:
@@ -338,20 +339,20 @@ class DefaultFake(ProviderFake):
         if not isinstance(test, WebhookDelivery) or not 200 <= test.status < 300:
             answered = test if isinstance(test, str) else f"answered {test.status}"
             return problem(422, "WEBHOOK_TEST_FAILED", f"the webhook.test event was not acknowledged: {answered}")
-        current = [s for s, _ in self.registered_secrets[:1]]
-        self.registered_secrets = [(secret, None)]
+        current = [s for s, _ in self._registered_secrets[:1]]
+        self._registered_secrets = [(secret, None)]
         if current and current[0] != secret:
-            self.registered_secrets.append((current[0], now + ROTATION_GRACE))
-        self.webhook_url = url
+            self._registered_secrets.append((current[0], now + ROTATION_GRACE))
+        self._learn_webhook(url)
         return FakeResponse(200, {"url": url})
 
     @property
     def webhook_secrets(self) -> list[str]:
         """The secrets the CRM registered with ``PUT /webhook`` (the newest first)."""
-        return [secret for secret, _ in self.registered_secrets]
+        return [secret for secret, _ in self._registered_secrets]
 
     def _active_secrets(self, now: datetime) -> list[str]:
-        return [s for s, until in self.registered_secrets if until is None or now < until]
+        return [s for s, until in self._registered_secrets if until is None or now < until]
 
     @staticmethod
     def _signed_headers(
@@ -387,7 +388,7 @@ class DefaultFake(ProviderFake):
         if options.forged:
             secret_list = ["whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()]
         if options.previous_secret_only:
-            secret_list = [s for s, _ in self.registered_secrets[1:2]]
+            secret_list = [s for s, _ in self._registered_secrets[1:2]]
             if not secret_list:
                 raise RuntimeError("default: the CRM never rotated its webhook secret; there is no previous one")
         if not secret_list:

@@ -79,6 +79,8 @@ class ProviderFake(ABC):
     contract_webhook: ClassVar[str]  # the contract's ``webhooks`` entry its deliveries follow
     default_rate_limit: ClassVar[RateLimit | None] = None
     signs_webhooks: ClassVar[bool] = False  # signatures (and secrets to rotate) in its webhook headers
+    # The CRM registers its webhook address (and its secret) by an API call: nobody else may hand one over.
+    learns_webhook_by_registration: ClassVar[bool] = False
 
     def __init__(self, base_url: str | None = None) -> None:
         self.base_url: str = (base_url or self.default_base_url).rstrip("/")
@@ -104,11 +106,30 @@ class ProviderFake(ABC):
         self.channels: dict[str, FakeChannel] = {}
         self.not_on_whatsapp: set[str] = set()
         self.rate_limit: RateLimit | None = self.default_rate_limit
-        self.webhook_url: str | None = None
+        self._webhook_url: str | None = None
         self.page_size: int | None = None  # the most channels one page lists (providers that page)
         self._outbox: list[OutboxMessage] = []
         self._hits: deque[datetime] = deque()
         self._reset_provider_state()
+
+    @property
+    def webhook_url(self) -> str | None:
+        """Where the provider posts its webhooks."""
+        return self._webhook_url
+
+    @webhook_url.setter
+    def webhook_url(self, value: str | None) -> None:
+        """As a person enters it in the provider's cabinet; refused for a provider that learns it only from the
+        CRM's registration call (the address or the secret beside it is the CRM's to give)."""
+        if self.learns_webhook_by_registration:
+            raise PermissionError(
+                f"{self.name} learns its webhook address only from the CRM's registration call; nobody hands it one"
+            )
+        self._webhook_url = value
+
+    def _learn_webhook(self, url: str | None) -> None:
+        """The provider's own registration handler saves the address the CRM registered."""
+        self._webhook_url = url
 
     @abstractmethod
     def _reset_provider_state(self) -> None:
