@@ -83,6 +83,22 @@ def test_default_unreachable_for_the_whole_horizon_is_unknown(world: World) -> N
     assert len(world.fakes.default.outbox) == 1
 
 
+def test_default_unreachable_for_a_while_then_back_is_sent_once(world: World) -> None:
+    """The converse of the whole horizon: look-ups fail for a while, one gets through, Default has it."""
+    world.process("default")
+    world.fakes.default.fail_next("lost_answer", method="POST", path="/messages")
+    deal_id = world.deal()
+    world.fakes.default.fail_next("timeout", times=3)  # whatever the CRM asks or sends next
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(hours=2))
+    posts = [e for e in world.fakes.default.journal if e.method == "POST" and e.path == "/messages"]
+    lookups = [e for e in world.fakes.default.journal if e.method == "GET" and e.path == "/messages"]
+    assert len(posts) == 1, "never sent again while Default could not say whether it has the message"
+    assert len(lookups) == 4, "three look-ups timed out, the fourth was answered"
+    assert world.statuses(deal_id) == [SENT]
+    assert len(world.fakes.default.outbox) == 1
+
+
 def test_default_request_in_progress_is_answered_409_and_settles_once(world: World) -> None:
     deal_id = _send_one(world, "default", ("processing", {"seconds": 40, "method": "POST", "path": "/messages"}))
     world.clock.advance(dt.timedelta(minutes=2))
