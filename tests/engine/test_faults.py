@@ -62,6 +62,14 @@ def test_default_retries_what_provably_did_not_arrive(world: World, fault: str, 
     assert world.statuses(deal_id) == [SENT]
 
 
+@pytest.mark.parametrize("provider", ["wazzup", "i2crm", "default"])
+def test_a_slow_answer_costs_its_delay_on_the_scenario_clock(world: World, provider: str) -> None:
+    deal_id = _send_one(world, provider, ("slow", {"seconds": 8}))
+    [send] = world.sends(provider)
+    assert world.clock.now() - send.time == dt.timedelta(seconds=8)
+    assert world.statuses(deal_id) == [SENT]
+
+
 def test_default_lost_answer_is_resolved_by_asking_default(world: World) -> None:
     deal_id = _send_one(world, "default", ("lost_answer", {}))
     [send] = world.sends("default")
@@ -125,6 +133,23 @@ def test_wazzup_gives_up_rather_than_resend_after_its_60_s_window(world: World) 
     assert [int((t - times[0]).total_seconds()) for t in times] == [0, 20]
     assert world.statuses(deal_id) == [UNKNOWN]
     assert len(world.fakes.wazzup.outbox) == 1, "the provider got it once; a resend after 60 s would duplicate"
+
+
+@pytest.mark.parametrize(("late_by", "sends", "status"), [(54, 2, SENT), (57, 1, UNKNOWN)])
+def test_wazzup_resends_only_before_its_window_minus_the_5_s_margin(
+    world: World, late_by: int, sends: int, status: str
+) -> None:
+    """The retry after a lost answer runs late (the CRM was busy or stopped): 54 s after the first start it
+    may still go (Wazzup answers the repeat as a repeat), 57 s after it must not (within 60 s, but the resend's
+    transit could carry it past Wazzup's window, which Wazzup counts from its own receipt)."""
+    deal_id = _send_one(world, "wazzup", ("lost_answer", {}))
+    first = world.sends("wazzup")[0].time
+    world.clock.jump(first + dt.timedelta(seconds=late_by) - world.clock.now())
+    world.clock.run_due()
+    times = [int((s.time - first).total_seconds()) for s in world.sends("wazzup")]
+    assert times == [0, late_by][:sends]
+    assert world.statuses(deal_id) == [status]
+    assert len(world.fakes.wazzup.outbox) == 1
 
 
 @pytest.mark.parametrize("spelling", ["REPEATED_CRM_MESSAGE_ID", "repeatedCrmMessageId"])
