@@ -193,6 +193,30 @@ def test_default_2xx_without_id_is_never_sent(world: World) -> None:
     assert "Отправлено" not in world.statuses(deal_id)[0]
 
 
+def test_wazzup_2xx_with_an_error_is_never_sent(world: World) -> None:
+    world.process("wazzup")
+    body = {"error": "MESSAGES_IS_SPAM", "description": "spam", "messageId": str(uuid.uuid4())}
+    world.fakes.wazzup.fail_always("status", status=201, body=body, method="POST", path="/message")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(minutes=5))
+    [status] = world.statuses(deal_id)
+    assert status.startswith("Статус: Ошибка"), status
+
+
+def test_default_2xx_with_a_problem_in_it_is_never_sent(world: World) -> None:
+    """Not the contract's answer: the CRM asks Default by the key instead of believing the id."""
+    world.process("default")
+    body = {"id": str(uuid.uuid4()), "status": "queued", "code": "NOT_ON_WHATSAPP", "detail": "not on WhatsApp"}
+    world.fakes.default.fail_always("status", status=202, body=body, method="POST", path="/messages")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(seconds=5))
+    assert "Отправлено" not in world.statuses(deal_id)[0]
+    lookups = [e for e in world.fakes.default.journal if e.method == "GET" and e.path == "/messages"]
+    assert len(lookups) == 1, "the CRM asked Default what became of the message"
+
+
 def test_i2crm_ok_without_message_id_is_never_sent(world: World) -> None:
     world.process("i2crm")
     body = {"error": False, "data": {"queued": False, "external_ids": []}}
