@@ -124,6 +124,9 @@ PROFILE = FakeProfile(
     signature_count=lambda delivery: len(delivery.headers.get("webhook-signature", "").split()),
     delivery_id_of=lambda delivery: delivery.headers.get("webhook-id"),
     delivery_error=lambda reason: {"code": "DELIVERY_FAILED", "message": reason},
+    looked_up_by_id=lambda e: (
+        e.path.removeprefix("/messages/") if e.method == "GET" and e.path.startswith("/messages/") else None
+    ),
     refusals={
         "template_required": CannedAnswer(
             422,
