@@ -271,6 +271,12 @@ def test_rate_limit_honours_retry_after(world: World) -> None:
     assert int((times[1] - times[0]).total_seconds()) == 45
 
 
+def _wazzup_says(fake: Any, code: str, data: dict[str, Any]) -> None:
+    """Wazzup's documented error body (PROVIDERS.md): status, requestId, error, description, data."""
+    body = {"status": 400, "requestId": str(uuid.uuid4()), "error": code, "description": code, "data": data}
+    fake.fail_next("status", status=400, body=body, method="POST", path="/message")
+
+
 @pytest.mark.parametrize(
     ("provider", "arrange", "reason"),
     [
@@ -278,8 +284,11 @@ def test_rate_limit_honours_retry_after(world: World) -> None:
         ("wazzup", lambda f: f.mark_not_on_whatsapp("79998885522"), "номер не зарегистрирован в WhatsApp"),
         ("default", lambda f: f.set_channel_state("+7(937)000-00-03", "blocked"), "канал неактивен"),
         ("wazzup", lambda f: f.set_channel_state("+7(937)000-00-01", "blocked"), "канал заблокирован"),
+        ("wazzup", lambda f: _wazzup_says(f, "INVALID_MESSAGE_DATA", {"fields": ["chatId", "channelId"]}),
+         "некорректные данные сообщения: chatId, channelId"),
+        ("wazzup", lambda f: _wazzup_says(f, "MESSAGE_DOWNLOAD_CONTENT_ERROR", {}), "Wazzup не смог скачать файл"),
     ],
-)
+)  # fmt: skip
 def test_permanent_errors_fail_at_once(world: World, provider: str, arrange: object, reason: str) -> None:
     world.process(provider)
     arrange(world.fakes.get(provider))  # type: ignore[operator]

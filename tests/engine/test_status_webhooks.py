@@ -117,6 +117,13 @@ def test_i2crm_queued_send_gets_its_id_from_the_first_webhook(world: World) -> N
     assert world.statuses(deal_id) == ["Статус: Прочитано"]
 
 
+def test_default_event_of_a_type_the_crm_does_not_know_is_acknowledged_and_changes_nothing(world: World) -> None:
+    deal_id, message_id = _sent(world, "default")
+    delivery = world.local_fakes.default.emit_event("message.reaction", {"id": message_id, "status": "read"})
+    assert delivery.status == 200 and json.loads(delivery.response_text)["updated"] == 0
+    assert world.statuses(deal_id) == ["Статус: Отправлено"]
+
+
 def test_i2crm_queued_message_in_two_parts_gets_each_parts_statuses(world: World) -> None:
     """Text with the first file, the second file alone: two sends, two messenger ids, both linked."""
     world.local_fakes.i2crm.queue_sends = True
