@@ -11,7 +11,7 @@ from pytest_bdd import then
 
 from drivers.protocol import CrmDriver
 from mocks.interface import FakeProvider, FakeProviders
-from steps import text_macros
+from steps import text_macros, vocabulary as words
 from steps.context import ScenarioContext
 from steps.durations import parse_duration
 from steps.phone_literals import digits
@@ -195,7 +195,7 @@ def status_with_request_id(
     fake, sends = _sends(providers, service)
     request_ids = [fake.profile.request_id_of(e) for e in sends if fake.profile.request_id_of(e)]
     assert request_ids, f"{service} не вернул номера запроса ни в одном ответе на отправку"
-    expected = "Статус: " + status.replace("{запрос}", str(request_ids[-1]))
+    expected = words.STATUS_PREFIX + status.replace("{запрос}", str(request_ids[-1]))
     bodies = [item.body for item in crm.timeline(ctx.deal) if item.title == BP_TITLE]
     assert expected in bodies, f"ожидалась запись «{expected}», записи об отправке: {bodies or 'нет'}"
 
