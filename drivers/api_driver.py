@@ -465,7 +465,7 @@ class ApiDriver:
         paths = ["/api/integrations", "/api/business-processes", "/api/business-processes/editor-options"]
         paths += [f"/api/integrations/{i.provider}" for i in self._readable(self.client.integrations) or []]
         pages = ["/settings/integrations/messengers", "/settings/business-processes"]
-        pages += [f"/settings/integrations/{provider}" for provider in ("i2crm", "wazzup", "default")]
+        pages += [f"/settings/integrations/{provider}" for provider in sorted(names.MESSAGING)]
         pages += [f"/settings/business-processes/{p.id}/edit" for p in self._readable(self.client.processes) or []]
         if deal_id is not None:
             paths += [f"/api/deals/{deal_id}{tail}" for tail in ("", "/timeline", "/dialogs", "/runs")]

@@ -16,6 +16,9 @@ _KEYS = {
     "viber": "viber",
     "avito": "avito",
 }
+# The task's WhatsApp services: their cards have a settings page with channels and a webhook secret. The
+# kit's own list, so the browser driver does not take the CRM's word for which services send messages.
+MESSAGING = frozenset({"i2crm", "wazzup", "default"})
 
 
 def provider_key(service: str) -> str:

@@ -56,6 +56,8 @@ class StatusIn(BaseModel):
     signed_ago: float = 0.0
     reuse_delivery_id: str | None = None
     lost: bool = False
+    previous_secret_only: bool = False
+    garbled_first_signature: bool = False
 
 
 class WebhookIn(BaseModel):
@@ -88,6 +90,8 @@ FAULT_BODY = TypeAdapter(Fault)
 def _translated_errors() -> Iterator[None]:
     try:
         yield
+    except PermissionError as error:
+        raise HTTPException(403, str(error)) from error
     except KeyError as error:
         raise HTTPException(404, str(error.args[0] if error.args else error)) from error
     except ValueError as error:
@@ -221,13 +225,7 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
     def emit_status(name: str, body: StatusIn) -> dict[str, int]:
         fake = fake_named(name)
         with _translated_errors():
-            options = StatusOptions(
-                forged=body.forged,
-                unsigned=body.unsigned,
-                signed_ago=body.signed_ago,
-                reuse_delivery_id=body.reuse_delivery_id,
-                lost=body.lost,
-            )
+            options = StatusOptions(**body.model_dump(exclude={"message_id", "status", "error"}))
             crm_status = fake.emit_status(body.message_id, body.status, error=body.error, options=options)
         return {"crm_status": crm_status}
 
@@ -251,7 +249,8 @@ def control_router(fakes: ProviderFakes) -> APIRouter:
     def set_webhook(name: str, body: WebhookIn) -> dict[str, Any]:
         fake = fake_named(name)
         if "url" in body.model_fields_set:
-            fake.webhook_url = body.url
+            with _translated_errors():
+                fake.webhook_url = body.url
         return {"webhook_url": fake.webhook_url}
 
     @router.put("/{name}/page-size")

@@ -36,7 +36,7 @@ from mocks.content_download import DownloadError, download
 from mocks.outbox import Attachment
 from mocks.profile import CannedAnswer, FakeProfile, Route
 from mocks.provider_fake import ProviderFake, RateLimit, StatusOptions
-from mocks.webhook_delivery import WebhookDelivery, encode_payload
+from mocks.webhook_delivery import WebhookDelivery, deliver, encode_payload
 from mocks.wire import FakeRequest, FakeResponse
 
 TEXT_LIMIT = 4096
@@ -124,6 +124,9 @@ PROFILE = FakeProfile(
     signature_count=lambda delivery: len(delivery.headers.get("webhook-signature", "").split()),
     delivery_id_of=lambda delivery: delivery.headers.get("webhook-id"),
     delivery_error=lambda reason: {"code": "DELIVERY_FAILED", "message": reason},
+    looked_up_by_id=lambda e: (
+        e.path.removeprefix("/messages/") if e.method == "GET" and e.path.startswith("/messages/") else None
+    ),
     refusals={
         "template_required": CannedAnswer(
             422,
@@ -154,11 +157,13 @@ class DefaultFake(ProviderFake):
     default_rate_limit = RateLimit(requests=20, per_seconds=1.0)
     profile = PROFILE
     contract_webhook = "event"
+    signs_webhooks = True
+    learns_webhook_by_registration = True
 
     def _reset_provider_state(self) -> None:
         self._keys: dict[str, _Remembered] = {}
         self._messages: dict[str, _State] = {}
-        self.registered_secrets: list[tuple[str, datetime | None]] = []  # (secret, honoured until)
+        self._registered_secrets: list[tuple[str, datetime | None]] = []  # (secret, honoured until)
         self._slow_for: float | None = None
 
     def _new_channel(self, phone: str, state: str, name: str, transport: str) -> FakeChannel:
@@ -337,20 +342,20 @@ class DefaultFake(ProviderFake):
         if not isinstance(test, WebhookDelivery) or not 200 <= test.status < 300:
             answered = test if isinstance(test, str) else f"answered {test.status}"
             return problem(422, "WEBHOOK_TEST_FAILED", f"the webhook.test event was not acknowledged: {answered}")
-        current = [s for s, _ in self.registered_secrets[:1]]
-        self.registered_secrets = [(secret, None)]
+        current = [s for s, _ in self._registered_secrets[:1]]
+        self._registered_secrets = [(secret, None)]
         if current and current[0] != secret:
-            self.registered_secrets.append((current[0], now + ROTATION_GRACE))
-        self.webhook_url = url
+            self._registered_secrets.append((current[0], now + ROTATION_GRACE))
+        self._learn_webhook(url)
         return FakeResponse(200, {"url": url})
 
     @property
     def webhook_secrets(self) -> list[str]:
         """The secrets the CRM registered with ``PUT /webhook`` (the newest first)."""
-        return [secret for secret, _ in self.registered_secrets]
+        return [secret for secret, _ in self._registered_secrets]
 
     def _active_secrets(self, now: datetime) -> list[str]:
-        return [s for s, until in self.registered_secrets if until is None or now < until]
+        return [s for s, until in self._registered_secrets if until is None or now < until]
 
     @staticmethod
     def _signed_headers(
@@ -385,9 +390,29 @@ class DefaultFake(ProviderFake):
         secret_list = self._active_secrets(utc_now())
         if options.forged:
             secret_list = ["whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()]
+        if options.previous_secret_only:
+            secret_list = [s for s, _ in self._registered_secrets[1:2]]
+            if not secret_list:
+                raise RuntimeError("default: the CRM never rotated its webhook secret; there is no previous one")
         if not secret_list:
             raise RuntimeError("default: no webhook secret was registered (PUT /webhook); nothing is signed")
-        return url, "POST", self._signed_headers(raw, secret_list, moment, options.reuse_delivery_id), raw
+        headers = self._signed_headers(raw, secret_list, moment, options.reuse_delivery_id)
+        if options.garbled_first_signature:
+            garbage = "v1," + base64.b64encode(secrets.token_bytes(32)).decode()
+            headers["webhook-signature"] = f"{garbage} {headers['webhook-signature']}"
+        return url, "POST", headers, raw
+
+    def emit_event(self, event_type: str, data: dict[str, Any]) -> WebhookDelivery:
+        """An event of any type, signed like every Default event: a type a later version of the contract may add.
+
+        Not kept in ``webhook_deliveries``: today's contract does not list the type, and the contract audit
+        checks every delivery kept there."""
+        moment = utc_now()
+        raw = encode_payload({"type": event_type, "timestamp": _iso(moment), "data": data})
+        secret_list = self._active_secrets(moment)
+        if not secret_list:
+            raise RuntimeError("default: no webhook secret was registered (PUT /webhook); nothing is signed")
+        return deliver(self._webhook_target(), raw, self._signed_headers(raw, secret_list, moment))
 
     def reply_delivery(self, channel: FakeChannel, number: str, text: str) -> tuple[str, dict[str, str], bytes]:
         """``message.received``, signed like every Default event."""

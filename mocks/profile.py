@@ -56,7 +56,9 @@ class FakeProfile:
     signatures a webhook delivery carries (several during a secret rotation); ``delivery_id_of``: a webhook
     delivery's own id, where the provider gives one (None otherwise); ``refusals``: the send
     refusals the provider documents, by a provider-neutral name (``spam``, ``quota``, ``wrong_transport``,
-    ``first_message_not_allowed``, ``template_required``), each as the provider gives it.
+    ``first_message_not_allowed``, ``template_required``), each as the provider gives it;
+    ``looked_up_by_id``: the message id a request asks the provider about by that id (None for any other
+    request; the whole field None when the provider cannot be asked).
     """
 
     provider: str
@@ -75,6 +77,7 @@ class FakeProfile:
     delivery_id_of: Callable[[Any], str | None]
     delivery_error: Callable[[str], dict[str, str]]
     refusals: Mapping[str, CannedAnswer] = field(default_factory=dict)
+    looked_up_by_id: Callable[[JournalEntry], str | None] | None = None
 
     def sends(self, journal: Any) -> list[JournalEntry]:
         """The journal's send requests, oldest first."""

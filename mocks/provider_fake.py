@@ -49,7 +49,10 @@ class StatusOptions:
     ``forged``: by a third party that does not know the CRM's secret; ``unsigned``: without any
     authentication; ``signed_ago``: produced (and signed) that many seconds ago, delivered now;
     ``reuse_delivery_id``: with the delivery id of an earlier delivery; ``lost``: the provider records
-    the status but the delivery never reaches the CRM.
+    the status but the delivery never reaches the CRM. Only for a provider that signs its webhooks:
+    ``previous_secret_only``: signed with nothing but the secret the CRM registered before its last
+    rotation (a delivery signed before the new secret reached every sender, or by whoever kept the old
+    one); ``garbled_first_signature``: a signature that matches no secret comes first, the real ones after.
     """
 
     forged: bool = False
@@ -57,6 +60,12 @@ class StatusOptions:
     signed_ago: float = 0.0
     reuse_delivery_id: str | None = None
     lost: bool = False
+    previous_secret_only: bool = False
+    garbled_first_signature: bool = False
+
+    @property
+    def needs_signatures(self) -> bool:
+        return self.previous_secret_only or self.garbled_first_signature
 
 
 class ProviderFake(ABC):
@@ -69,6 +78,9 @@ class ProviderFake(ABC):
     profile: ClassVar[FakeProfile]
     contract_webhook: ClassVar[str]  # the contract's ``webhooks`` entry its deliveries follow
     default_rate_limit: ClassVar[RateLimit | None] = None
+    signs_webhooks: ClassVar[bool] = False  # signatures (and secrets to rotate) in its webhook headers
+    # The CRM registers its webhook address (and its secret) by an API call: nobody else may hand one over.
+    learns_webhook_by_registration: ClassVar[bool] = False
 
     def __init__(self, base_url: str | None = None) -> None:
         self.base_url: str = (base_url or self.default_base_url).rstrip("/")
@@ -94,11 +106,30 @@ class ProviderFake(ABC):
         self.channels: dict[str, FakeChannel] = {}
         self.not_on_whatsapp: set[str] = set()
         self.rate_limit: RateLimit | None = self.default_rate_limit
-        self.webhook_url: str | None = None
+        self._webhook_url: str | None = None
         self.page_size: int | None = None  # the most channels one page lists (providers that page)
         self._outbox: list[OutboxMessage] = []
         self._hits: deque[datetime] = deque()
         self._reset_provider_state()
+
+    @property
+    def webhook_url(self) -> str | None:
+        """Where the provider posts its webhooks."""
+        return self._webhook_url
+
+    @webhook_url.setter
+    def webhook_url(self, value: str | None) -> None:
+        """As a person enters it in the provider's cabinet; refused for a provider that learns it only from the
+        CRM's registration call (the address or the secret beside it is the CRM's to give)."""
+        if self.learns_webhook_by_registration:
+            raise PermissionError(
+                f"{self.name} learns its webhook address only from the CRM's registration call; nobody hands it one"
+            )
+        self._webhook_url = value
+
+    def _learn_webhook(self, url: str | None) -> None:
+        """The provider's own registration handler saves the address the CRM registered."""
+        self._webhook_url = url
 
     @abstractmethod
     def _reset_provider_state(self) -> None:
@@ -331,6 +362,8 @@ class ProviderFake(ABC):
         if status not in self.status_vocabulary:
             raise ValueError(f"{self.name}: unknown status {status!r}; use {sorted(self.status_vocabulary)}")
         chosen = options or StatusOptions()
+        if chosen.needs_signatures and not self.signs_webhooks:
+            raise ValueError(f"{self.name} signs no webhooks: {chosen} cannot be delivered")
         with self._lock:
             self.record_status(message_id, status, error)
             if chosen.lost:

@@ -26,6 +26,7 @@ from mocks.webhook_delivery import WebhookDelivery
 
 CONTROL_TIMEOUT_SECONDS = 30.0
 _ERRORS: dict[int, type[Exception]] = {
+    403: PermissionError,
     404: KeyError,
     400: ValueError,
     422: ValueError,

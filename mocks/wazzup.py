@@ -125,6 +125,7 @@ class WazzupFake(ProviderFake):
     default_rate_limit = RateLimit(requests=500, per_seconds=5.0)
     profile = PROFILE
     contract_webhook = "messagesAndStatuses"
+    learns_webhook_by_registration = True
 
     @property
     def webhook_secrets(self) -> list[str]:
@@ -237,7 +238,7 @@ class WazzupFake(ProviderFake):
             return wazzup_error(400, "testPostNotPassed", f"Test POST failed: {test}")
         if test.status != 200:
             return wazzup_error(400, "testPostNotPassed", "Webhooks request not valid. Response status must be 200")
-        self.webhook_url = uri
+        self._learn_webhook(uri)
         self.subscriptions = {key: bool(value) for key, value in body["subscriptions"].items()}
         return FakeResponse(200, {"ok": True})
 

@@ -27,7 +27,6 @@ from drivers.protocol import (
     ScheduledRunView,
     TimelineItem,
 )
-from emulator.vocabulary import MESSAGING_PROVIDERS
 from pages.connect_form_page import ConnectFormPage
 from pages.deal_page import DealPage
 from pages.integration_settings_page import IntegrationSettingsPage
@@ -145,7 +144,7 @@ class UiDriver:
         actions = cards.actions(title)
         view_title = cards.title_of(title)
         provider = names.provider_key(view_title)
-        if provider not in MESSAGING_PROVIDERS:
+        if provider not in names.MESSAGING:
             return IntegrationView(view_title, DISCONNECT in actions, actions, [], None)
         settings = IntegrationSettingsPage(self.page, self.base_url).open(provider)
         channels, secret = settings.channels(), settings.webhook_secret()

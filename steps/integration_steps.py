@@ -94,7 +94,7 @@ def connect_refused(ctx: ScenarioContext, text: str) -> None:
     result = ctx.last_connect
     assert result is not None, "в сценарии не было попытки подключения"
     assert not result.connected, f"ожидался отказ с ошибкой «{text}», а подключение прошло"
-    assert result.error and text in result.error, f"ожидалась ошибка «{text}», показано: «{result.error}»"
+    assert result.error == text, f"ожидалась ошибка «{text}», показано: «{result.error}»"
 
 
 @then(phrase("у сервиса «{service}» каналы:"))

@@ -11,7 +11,7 @@ from pytest_bdd import then
 
 from drivers.protocol import CrmDriver
 from mocks.interface import FakeProvider, FakeProviders
-from steps import text_macros
+from steps import text_macros, vocabulary as words
 from steps.context import ScenarioContext
 from steps.durations import parse_duration
 from steps.phone_literals import digits
@@ -175,6 +175,18 @@ def look_up_count(providers: FakeProviders, service: str, count: int) -> None:
     )
 
 
+@then(phrase("сервис «{service}» получил запросов о сообщении клиенту «{phone}» по его идентификатору: {count:d}"))
+def look_ups_by_id(providers: FakeProviders, service: str, phone: str, count: int) -> None:
+    """Сверка по идентификатору, который сервис дал сообщению (а не по ключу идемпотентности)."""
+    fake = fake_of(providers, service)
+    asked_by_id = fake.profile.looked_up_by_id
+    assert asked_by_id is not None, f"у сервиса {service} не спрашивают о сообщении"
+    sent = fake.outbox_to(digits(phone))
+    assert len(sent) == 1, f"{service} принял для {phone} сообщений: {len(sent)}"
+    asked = [e for e in fake.journal if asked_by_id(e) == sent[0].id]
+    assert len(asked) == count, f"{service}: ожидалось вопросов о сообщении {count}, было {len(asked)}"
+
+
 @then(phrase("в ленте сделки с номером запроса сервиса «{service}» запись об отправке со статусом «{status:A}»"))
 def status_with_request_id(
     crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, status: str, service: str
@@ -183,7 +195,7 @@ def status_with_request_id(
     fake, sends = _sends(providers, service)
     request_ids = [fake.profile.request_id_of(e) for e in sends if fake.profile.request_id_of(e)]
     assert request_ids, f"{service} не вернул номера запроса ни в одном ответе на отправку"
-    expected = "Статус: " + status.replace("{запрос}", str(request_ids[-1]))
+    expected = words.STATUS_PREFIX + status.replace("{запрос}", str(request_ids[-1]))
     bodies = [item.body for item in crm.timeline(ctx.deal) if item.title == BP_TITLE]
     assert expected in bodies, f"ожидалась запись «{expected}», записи об отправке: {bodies or 'нет'}"
 

@@ -6,6 +6,7 @@ from pytest_bdd import given, when
 
 from harness.world import World
 from mocks.interface import FakeProviders
+from steps import vocabulary as words
 from steps.phone_literals import digits
 from steps.phrases import phrase
 from steps.provider_terms import fake_of, fault_kind, key_of, on_send, refusal_of
@@ -139,4 +140,4 @@ def other_crm_sends(world: World, service: str, phone: str) -> None:
     deal_id = other.deal((True, (phone,)))
     other.client.change_stage(deal_id, other.stage("Воронка 2", "В работе"))
     other.client.run_due()
-    assert other.statuses(deal_id) == ["Статус: Отправлено"], f"вторая CRM: {other.statuses(deal_id)}"
+    assert other.statuses(deal_id) == [words.STATUS_PREFIX + words.SENT], f"вторая CRM: {other.statuses(deal_id)}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 # -- the deal's log «Детально» ------------------------------------------------------------------------
 BP_TITLE = "Отправка сообщения в WhatsApp из бизнес процесса"
 STATUS_PREFIX = "Статус: "
+SENT = "Отправлено"
 STAGE_CHANGE = "Смена этапа с {old} на {new}"
 NO_AUTHOR = "—"
 

@@ -96,6 +96,25 @@ def report_stale(
     _emit(providers, ctx, service, phone, status, signed_ago=minutes * 60.0)
 
 
+@when(
+    phrase(
+        "сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» с подписью только прежним секретом"
+    )
+)
+def report_previous_secret(
+    providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str
+) -> None:
+    """Уведомление подписано только секретом, который CRM зарегистрировала до смены (подписано до того,
+    как новый секрет дошёл до всех, или тем, кто сохранил старый)."""
+    _emit(providers, ctx, service, phone, status, previous_secret_only=True)
+
+
+@when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» с негодной первой подписью"))
+def report_garbled_first(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
+    """Первая из подписей не подходит ни к одному секрету, за ней — верная: CRM проверяет каждую."""
+    _emit(providers, ctx, service, phone, status, garbled_first_signature=True)
+
+
 @when(phrase("сервис «{service}» сообщает статус «{status}» сообщения клиенту «{phone}» с прежним идентификатором"))
 def report_same_id(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str) -> None:
     """Новое тело, верная подпись, но идентификатор уведомления уже был (повтор доставки)."""

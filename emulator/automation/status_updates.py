@@ -31,7 +31,10 @@ def link(session: Session, message: OutgoingMessage, external_id: str) -> None:
 
 
 def _unlinked_match(session: Session, provider: str, event: StatusEvent) -> OutgoingMessage | None:
-    """A message the provider took without an id yet (queued), named by its channel's key and number."""
+    """The one message the provider took without an id yet (queued), named by its channel's key and number.
+
+    The event names only the messenger id and the client: while two messages of that channel to that
+    client wait for their ids, nothing tells which one it is about, so it is attributed to neither."""
     if not event.channel_key or not event.client:
         return None
     candidates = session.scalars(
@@ -45,10 +48,8 @@ def _unlinked_match(session: Session, provider: str, event: StatusEvent) -> Outg
         )
         .order_by(OutgoingMessage.sent_at, OutgoingMessage.id)
     )
-    for message in candidates:
-        if any(p.accepted and not p.external_id for p in message.parts):
-            return message
-    return None
+    waiting = [m for m in candidates if any(p.accepted and not p.external_id for p in m.parts)]
+    return waiting[0] if len(waiting) == 1 else None
 
 
 def message_of(session: Session, provider: str, event: StatusEvent) -> OutgoingMessage | None:
@@ -61,10 +62,11 @@ def message_of(session: Session, provider: str, event: StatusEvent) -> OutgoingM
                 return None  # another channel's key: not this channel's message
         return message
     message = _unlinked_match(session, provider, event)
-    if message is not None:
-        message.parts = [
-            p.accepted_as(event.external_id) if p.accepted and not p.external_id else p for p in message.parts
-        ]
+    if message is not None:  # the id belongs to one part: the first that waits for its id
+        parts = list(message.parts)
+        first = next(i for i, p in enumerate(parts) if p.accepted and not p.external_id)
+        parts[first] = parts[first].accepted_as(event.external_id)
+        message.parts = parts
         link(session, message, event.external_id)
     return message
 

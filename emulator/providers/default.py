@@ -176,10 +176,12 @@ class DefaultAdapter:
         if isinstance(answer, http.TransportFailure):
             return MaybeSent(answer.reason) if answer.may_have_arrived else NotSent(answer.reason)
         if answer.status_code in (200, 201, 202):
-            message_id = _problem(answer).get("id")
-            if not message_id:
+            found = _problem(answer)
+            if found.get("code") or found.get("error"):  # a problem under a 2xx: not the contract's answer
+                return MaybeSent(f"Default ответил HTTP {answer.status_code} с ошибкой {found.get('code') or ''}")
+            if not found.get("id"):
                 return MaybeSent(f"Default ответил HTTP {answer.status_code} без id сообщения")
-            return Accepted((str(message_id),))
+            return Accepted((str(found["id"]),))
         problem = _problem(answer)
         if answer.status_code == 409 and problem.get("code") == "REQUEST_IN_PROGRESS":
             return MaybeSent("Default ещё обрабатывает первый запрос")

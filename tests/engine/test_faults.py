@@ -62,6 +62,14 @@ def test_default_retries_what_provably_did_not_arrive(world: World, fault: str, 
     assert world.statuses(deal_id) == [SENT]
 
 
+@pytest.mark.parametrize("provider", ["wazzup", "i2crm", "default"])
+def test_a_slow_answer_costs_its_delay_on_the_scenario_clock(world: World, provider: str) -> None:
+    deal_id = _send_one(world, provider, ("slow", {"seconds": 8}))
+    [send] = world.sends(provider)
+    assert world.clock.now() - send.time == dt.timedelta(seconds=8)
+    assert world.statuses(deal_id) == [SENT]
+
+
 def test_default_lost_answer_is_resolved_by_asking_default(world: World) -> None:
     deal_id = _send_one(world, "default", ("lost_answer", {}))
     [send] = world.sends("default")
@@ -80,6 +88,22 @@ def test_default_unreachable_for_the_whole_horizon_is_unknown(world: World) -> N
     world.clock.advance(dt.timedelta(hours=10))
     assert len(world.sends("default")) == 1, "never resent without asking first"
     assert world.statuses(deal_id) == [UNKNOWN]
+    assert len(world.fakes.default.outbox) == 1
+
+
+def test_default_unreachable_for_a_while_then_back_is_sent_once(world: World) -> None:
+    """The converse of the whole horizon: look-ups fail for a while, one gets through, Default has it."""
+    world.process("default")
+    world.fakes.default.fail_next("lost_answer", method="POST", path="/messages")
+    deal_id = world.deal()
+    world.fakes.default.fail_next("timeout", times=3)  # whatever the CRM asks or sends next
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(hours=2))
+    posts = [e for e in world.fakes.default.journal if e.method == "POST" and e.path == "/messages"]
+    lookups = [e for e in world.fakes.default.journal if e.method == "GET" and e.path == "/messages"]
+    assert len(posts) == 1, "never sent again while Default could not say whether it has the message"
+    assert len(lookups) == 4, "three look-ups timed out, the fourth was answered"
+    assert world.statuses(deal_id) == [SENT]
     assert len(world.fakes.default.outbox) == 1
 
 
@@ -109,6 +133,23 @@ def test_wazzup_gives_up_rather_than_resend_after_its_60_s_window(world: World) 
     assert [int((t - times[0]).total_seconds()) for t in times] == [0, 20]
     assert world.statuses(deal_id) == [UNKNOWN]
     assert len(world.fakes.wazzup.outbox) == 1, "the provider got it once; a resend after 60 s would duplicate"
+
+
+@pytest.mark.parametrize(("late_by", "sends", "status"), [(54, 2, SENT), (57, 1, UNKNOWN)])
+def test_wazzup_resends_only_before_its_window_minus_the_5_s_margin(
+    world: World, late_by: int, sends: int, status: str
+) -> None:
+    """The retry after a lost answer runs late (the CRM was busy or stopped): 54 s after the first start it
+    may still go (Wazzup answers the repeat as a repeat), 57 s after it must not (within 60 s, but the resend's
+    transit could carry it past Wazzup's window, which Wazzup counts from its own receipt)."""
+    deal_id = _send_one(world, "wazzup", ("lost_answer", {}))
+    first = world.sends("wazzup")[0].time
+    world.clock.jump(first + dt.timedelta(seconds=late_by) - world.clock.now())
+    world.clock.run_due()
+    times = [int((s.time - first).total_seconds()) for s in world.sends("wazzup")]
+    assert times == [0, late_by][:sends]
+    assert world.statuses(deal_id) == [status]
+    assert len(world.fakes.wazzup.outbox) == 1
 
 
 @pytest.mark.parametrize("spelling", ["REPEATED_CRM_MESSAGE_ID", "repeatedCrmMessageId"])
@@ -150,6 +191,30 @@ def test_default_2xx_without_id_is_never_sent(world: World) -> None:
     world.enter(deal_id)
     world.clock.advance(dt.timedelta(seconds=5))
     assert "Отправлено" not in world.statuses(deal_id)[0]
+
+
+def test_wazzup_2xx_with_an_error_is_never_sent(world: World) -> None:
+    world.process("wazzup")
+    body = {"error": "MESSAGES_IS_SPAM", "description": "spam", "messageId": str(uuid.uuid4())}
+    world.fakes.wazzup.fail_always("status", status=201, body=body, method="POST", path="/message")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(minutes=5))
+    [status] = world.statuses(deal_id)
+    assert status.startswith("Статус: Ошибка"), status
+
+
+def test_default_2xx_with_a_problem_in_it_is_never_sent(world: World) -> None:
+    """Not the contract's answer: the CRM asks Default by the key instead of believing the id."""
+    world.process("default")
+    body = {"id": str(uuid.uuid4()), "status": "queued", "code": "NOT_ON_WHATSAPP", "detail": "not on WhatsApp"}
+    world.fakes.default.fail_always("status", status=202, body=body, method="POST", path="/messages")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    world.clock.advance(dt.timedelta(seconds=5))
+    assert "Отправлено" not in world.statuses(deal_id)[0]
+    lookups = [e for e in world.fakes.default.journal if e.method == "GET" and e.path == "/messages"]
+    assert len(lookups) == 1, "the CRM asked Default what became of the message"
 
 
 def test_i2crm_ok_without_message_id_is_never_sent(world: World) -> None:
@@ -206,6 +271,12 @@ def test_rate_limit_honours_retry_after(world: World) -> None:
     assert int((times[1] - times[0]).total_seconds()) == 45
 
 
+def _wazzup_says(fake: Any, code: str, data: dict[str, Any]) -> None:
+    """Wazzup's documented error body (PROVIDERS.md): status, requestId, error, description, data."""
+    body = {"status": 400, "requestId": str(uuid.uuid4()), "error": code, "description": code, "data": data}
+    fake.fail_next("status", status=400, body=body, method="POST", path="/message")
+
+
 @pytest.mark.parametrize(
     ("provider", "arrange", "reason"),
     [
@@ -213,8 +284,11 @@ def test_rate_limit_honours_retry_after(world: World) -> None:
         ("wazzup", lambda f: f.mark_not_on_whatsapp("79998885522"), "номер не зарегистрирован в WhatsApp"),
         ("default", lambda f: f.set_channel_state("+7(937)000-00-03", "blocked"), "канал неактивен"),
         ("wazzup", lambda f: f.set_channel_state("+7(937)000-00-01", "blocked"), "канал заблокирован"),
+        ("wazzup", lambda f: _wazzup_says(f, "INVALID_MESSAGE_DATA", {"fields": ["chatId", "channelId"]}),
+         "некорректные данные сообщения: chatId, channelId"),
+        ("wazzup", lambda f: _wazzup_says(f, "MESSAGE_DOWNLOAD_CONTENT_ERROR", {}), "Wazzup не смог скачать файл"),
     ],
-)
+)  # fmt: skip
 def test_permanent_errors_fail_at_once(world: World, provider: str, arrange: object, reason: str) -> None:
     world.process(provider)
     arrange(world.fakes.get(provider))  # type: ignore[operator]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -113,6 +115,63 @@ def test_i2crm_queued_send_gets_its_id_from_the_first_webhook(world: World) -> N
     assert world.fakes.i2crm.emit_status(message_id, "delivered") == 200
     assert world.fakes.i2crm.emit_status(message_id, "read") == 200
     assert world.statuses(deal_id) == ["Статус: Прочитано"]
+
+
+def test_default_event_of_a_type_the_crm_does_not_know_is_acknowledged_and_changes_nothing(world: World) -> None:
+    deal_id, message_id = _sent(world, "default")
+    delivery = world.local_fakes.default.emit_event("message.reaction", {"id": message_id, "status": "read"})
+    assert delivery.status == 200 and json.loads(delivery.response_text)["updated"] == 0
+    assert world.statuses(deal_id) == ["Статус: Отправлено"]
+
+
+def test_i2crm_queued_message_in_two_parts_gets_each_parts_statuses(world: World) -> None:
+    """Text with the first file, the second file alone: two sends, two messenger ids, both linked."""
+    world.local_fakes.i2crm.queue_sends = True
+    pdf, jpg = b"%PDF-1.4\n" + b"x" * 3000, b"\xff\xd8\xff\xe0" + b"y" * 5000
+    files = [world.client.upload_file("прайс.pdf", pdf).id, world.client.upload_file("фото.jpg", jpg).id]
+    world.process("i2crm", text="Прайс во вложении", file_ids=files)
+    deal_id = world.deal()
+    world.enter(deal_id)
+    first, second = (m.id for m in world.fakes.i2crm.outbox)
+    assert world.fakes.i2crm.emit_status(first, "delivered") == 200
+    assert world.statuses(deal_id) == ["Статус: Доставлено"]
+    assert world.fakes.i2crm.emit_status(second, "read") == 200
+    assert world.statuses(deal_id) == ["Статус: Прочитано"], "the second part's id was never linked"
+    assert [json.loads(d.response_text)["updated"] for d in world.fakes.i2crm.webhook_deliveries] == [1, 1]
+
+
+def test_i2crm_two_queued_messages_to_one_client_are_never_mixed_up(world: World) -> None:
+    """Two deals write to the same client from the same target; i2crm's webhooks name only the messenger id
+    and the client, so while both wait for their ids no event can be told apart: none changes either deal,
+    whatever order they come in. Once one is linked, the other's events are its own."""
+    fake = world.local_fakes.i2crm
+    fake.queue_sends = True
+    world.process("i2crm")
+    first_deal, second_deal = world.deal(), world.deal()
+    world.enter(first_deal)
+    world.enter(second_deal)
+    first, second = (m.id for m in world.fakes.i2crm.outbox)
+    assert world.fakes.i2crm.emit_status(second, "read") == 200  # the later message's webhook comes first
+    assert world.fakes.i2crm.emit_status(first, "delivered") == 200
+    assert world.statuses(first_deal) == ["Статус: Отправлено"], "the second message's 'read' is not the first's"
+    assert world.statuses(second_deal) == ["Статус: Отправлено"]
+
+
+def test_i2crm_queued_message_after_a_linked_one_gets_its_own_statuses(world: World) -> None:
+    world.local_fakes.i2crm.queue_sends = True
+    world.process("i2crm")
+    first_deal, second_deal = world.deal(), world.deal()
+    world.enter(first_deal)
+    [first] = (m.id for m in world.fakes.i2crm.outbox)
+    assert world.fakes.i2crm.emit_status(first, "delivered") == 200
+    world.enter(second_deal)
+    second = world.fakes.i2crm.outbox[1].id
+    assert world.fakes.i2crm.emit_status(second, "read") == 200
+    assert world.fakes.i2crm.emit_status(first, "read") == 200
+    assert world.statuses(first_deal) == ["Статус: Прочитано"]
+    assert world.statuses(second_deal) == ["Статус: Прочитано"]
+    assert world.fakes.i2crm.emit_status(second, "error") == 200
+    assert world.statuses(first_deal) == ["Статус: Прочитано"]
 
 
 def test_i2crm_edit_arrives_as_patch_and_is_answered_200_json(world: World) -> None:

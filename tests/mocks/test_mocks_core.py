@@ -160,7 +160,7 @@ def test_reset_empties_everything(fakes: ProviderFakes) -> None:
     channel = fake.add_channel("79370000003")
     fake.mark_not_on_whatsapp("79998885522")
     fake.fail_always("timeout")
-    fake.webhook_url = "http://crm/hook"
+    fake._learn_webhook("http://crm/hook")  # as a PUT /webhook would
     fake.rate_limit = None
     request = FakeRequest(
         "POST",

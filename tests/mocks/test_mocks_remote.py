@@ -150,8 +150,8 @@ def test_a_lost_answer_times_out_both_ways(any_fakes: FakeProviders) -> None:
 
 
 def test_remote_attributes_round_trip(remote: RemoteProviderFakes, server: Server) -> None:
-    remote.wazzup.webhook_url = "http://crm.example/hook"
-    assert remote.wazzup.webhook_url == "http://crm.example/hook" == server.fakes.wazzup.webhook_url
+    remote.i2crm.webhook_url = "http://crm.example/hook"
+    assert remote.i2crm.webhook_url == "http://crm.example/hook" == server.fakes.i2crm.webhook_url
     remote.default.page_size = 2
     assert server.fakes.default.page_size == 2
     remote.default.rate_limit = None
@@ -197,3 +197,25 @@ def test_remote_webhook_errors_map_to_exceptions(remote: RemoteProviderFakes, pe
     peer.body, peer.content_type = b"OK", "text/plain"
     assert remote.i2crm.emit_status("1", "read") == 200
     assert [d.answered_json for d in remote.i2crm.webhook_deliveries] == [False]
+
+
+@pytest.mark.parametrize("provider", ["wazzup", "default"])
+def test_a_fake_that_learns_its_webhook_by_registration_takes_it_from_nobody_else(
+    any_fakes: FakeProviders, provider: str
+) -> None:
+    """Wazzup and Default learn the CRM's webhook address (and the secret in or beside it) only from the CRM's
+    registration call: neither the in-process fake, nor the control API, nor the remote client takes one."""
+    fake = any_fakes.get(provider)
+    with pytest.raises(PermissionError, match="registration"):
+        fake.webhook_url = "http://crm.example/api/webhooks/guessed-secret"
+    assert fake.webhook_url is None
+    assert fake.webhook_secrets == []
+
+
+def test_the_control_api_refuses_a_webhook_address_for_wazzup_and_default(server: Server) -> None:
+    server.fakes.reset()
+    for provider in ("wazzup", "default"):
+        answer = requests.patch(f"{server.url}/_fakes/{provider}/webhook", json={"url": "http://crm/x"}, timeout=5)
+        assert answer.status_code == 403, answer.text
+    answer = requests.patch(f"{server.url}/_fakes/i2crm/webhook", json={"url": "http://crm/x"}, timeout=5)
+    assert answer.status_code == 200 and server.fakes.i2crm.webhook_url == "http://crm/x"

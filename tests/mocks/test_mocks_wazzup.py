@@ -145,10 +145,15 @@ def test_every_documented_field_is_accepted(
         "username": "durov",
         "phone": "79998885522",
         "clearUnanswered": False,
+        "templateId": "8f2c1b7e-0d4a-4d55-9a61-3c7e5b2a9f10",
         "templateValues": ["Анна"],
         "buttonsObject": {"buttons": [{"text": "Да", "type": "text"}]},
     }
     assert send(wazzup, text_message(channel, **documented)).status_code == 201
+    template_only = {k: v for k, v in text_message(channel).items() if k != "text"}
+    template_only |= {"templateId": "8f2c1b7e-0d4a-4d55-9a61-3c7e5b2a9f10", "templateValues": ["Анна"]}
+    assert send(wazzup, template_only).status_code == 201, "a WABA template needs no text"
+    assert_error(send(wazzup, {k: v for k, v in text_message(channel).items() if k != "text"}), "INVALID_MESSAGE_DATA")
 
 
 def test_chat_type_must_fit_the_channel_and_waba_is_whatsapp(rsps: responses.RequestsMock, wazzup: WazzupFake) -> None:
