@@ -108,11 +108,17 @@ def connect(
             integration.webhook_secret = new_webhook_secret(provider)
         try:
             infos = adapter_for(provider, settings).fetch_channels(candidate)
-            _register_webhook(settings, integration, candidate)
         except AuthRejected as exc:
             raise ValidationFailed.one("api_key", API_KEY_LABEL, exc.reason) from exc
         except ProviderError as exc:
             raise ValidationFailed.one("api_key", API_KEY_LABEL, f"не удалось проверить ключ: {exc.reason}") from exc
+        try:
+            _register_webhook(settings, integration, candidate)
+        except AuthRejected as exc:
+            raise ValidationFailed.one("api_key", API_KEY_LABEL, exc.reason) from exc
+        except ProviderError as exc:
+            # The key is good (the channels came): the service could not reach the CRM's address.
+            raise ValidationFailed.one("api_key", API_KEY_LABEL, f"ключ принят, но {exc.reason}") from exc
         _apply_channels(session, integration, infos)
     integration.api_key = key
     integration.base_url = url

@@ -70,6 +70,13 @@ def _problem(response: requests.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+# Why Default refused ``PUT /webhook``, in the user's words (its ``detail`` is English, for developers).
+WEBHOOK_ERRORS = {
+    "WEBHOOK_TEST_FAILED": "проверочное уведомление Default не дошло до CRM (адрес CRM недоступен для Default)",
+    "VALIDATION_ERROR": "Default не принял адрес уведомлений CRM",
+}
+
+
 def _traced(reason: str, problem: dict[str, Any]) -> str:
     request_id = problem.get("request_id")
     return f"{reason} (запрос {request_id})" if request_id else reason
@@ -153,10 +160,10 @@ class DefaultAdapter:
         if response.status_code == 401:
             raise AuthRejected("неверный API ключ")
         if response.status_code not in (200, 204):
-            reason = _traced(
-                str(_problem(response).get("detail") or f"HTTP {response.status_code}"), _problem(response)
-            )
-            raise ProviderUnavailable(f"не удалось подписаться на статусы сообщений: {reason}")
+            problem = _problem(response)
+            code = str(problem.get("code") or "")
+            said = WEBHOOK_ERRORS.get(code) or f"Default ответил HTTP {response.status_code} {code}".rstrip()
+            raise ProviderUnavailable(f"не удалось подписаться на статусы сообщений: {_traced(said, problem)}")
 
     def plan(self, request: OutgoingRequest) -> list[MessagePart]:
         files = tuple(range(len(request.attachments)))

@@ -7,8 +7,10 @@ import json
 import pytest
 from sqlalchemy import select
 
+from emulator.client import ApiError
 from emulator.models import Integration
 from harness.world import World
+from mocks.default import problem
 from mocks.provider_fake import StatusOptions
 
 
@@ -180,3 +182,19 @@ def test_i2crm_edit_arrives_as_patch_and_is_answered_200_json(world: World) -> N
     delivery = world.fakes.i2crm.webhook_deliveries[-1]
     assert delivery.method == "PATCH" and delivery.answered_json
     assert world.statuses(deal_id) == ["Статус: Отправлено"]
+
+
+def test_default_that_cannot_reach_the_crm_is_told_plainly_and_nothing_is_connected(world: World) -> None:
+    """Default accepts the key but its ``webhook.test`` never reached the CRM: the user is told that, in Russian,
+    without blaming the key or quoting Default's English, and the integration stays disconnected."""
+    refusal = problem(422, "WEBHOOK_TEST_FAILED", "the webhook.test event was not acknowledged: answered 404")
+    world.fakes.default.fail_next("status", status=422, body=refusal.json, method="PUT", path="/webhook")
+    with pytest.raises(ApiError) as refused:
+        world.client.connect("default", "demo-default-key")
+    [error] = refused.value.errors
+    request_id = refusal.json["request_id"]
+    assert error["message"] == (
+        "ключ принят, но не удалось подписаться на статусы сообщений: проверочное уведомление Default не дошло "
+        f"до CRM (адрес CRM недоступен для Default) (запрос {request_id})"
+    )
+    assert world.client.integration("default").connected is False
