@@ -169,6 +169,25 @@ AFTER_LOST_ANSWER = (
     Fault("key-rejected", _answer(KEY_REJECTED)),
 )
 
+
+def _on_lookup(kind: str, **params: Any) -> Arm:
+    """A fault on Default's lookup by key (``GET /messages?idempotency_key=``), not on the send."""
+
+    def arm(fake: FakeProvider, times: int) -> None:
+        fake.fail_next(kind, times, method="GET", path="/messages", **params)
+
+    return arm
+
+
+# What Default's lookup after a lost answer may meet: it cannot be asked, or it answers wrongly.
+DEFAULT_LOOKUP_FAULTS = (
+    Fault("lookup-timeout", _on_lookup("timeout")),
+    Fault("lookup-5xx", _on_lookup("status", status=503)),
+    Fault("lookup-malformed-json", _on_lookup("malformed")),
+    Fault("lookup-2xx-with-error", _on_lookup("status", status=200, body=ERROR_IN_2XX["default"][1])),
+    Fault("lookup-wrong-404", _on_lookup("status", status=404, body=REFUSAL["default"][1] | {"status": 404})),
+)
+
 # Each cell's verdict, from the providers' contracts (PROVIDERS.md): Default can be asked and resends
 # with its key; Wazzup deduplicates a resend with the same crmMessageId inside 60 s; i2crm has no
 # idempotency, so only a request that provably never left (a connect timeout) may be repeated, and a
@@ -202,11 +221,13 @@ class Cell:
 
 def cells() -> list[Cell]:
     """Every provider × every fault; then, where a lost answer is resent (Wazzup, Default), each fault
-    or refusal meeting that resend: Default settles each by asking, Wazzup's 60 s window decides."""
+    or refusal meeting that resend: Default settles each by asking, Wazzup's 60 s window decides; then
+    Default's lookup itself failing or answering wrongly (a resend with the same key is still safe)."""
     found = [Cell(p, (f,), EXPECTED[(p, f.name)]) for p in PROVIDERS for f in FAULTS]
     lost = FAULTS[-1]
     for provider, verdict in (("wazzup", Verdict.SAFE), ("default", Verdict.SENT_ONCE)):
         found += [Cell(provider, (lost, f), verdict) for f in AFTER_LOST_ANSWER]
+    found += [Cell("default", (lost, f), Verdict.SENT_ONCE) for f in DEFAULT_LOOKUP_FAULTS]
     return found
 
 
