@@ -14,6 +14,8 @@ Kinds and what the client sees (in-process ``responses`` mount / standalone app)
   instead of processing.
 - ``rate_limit``: HTTP 429 in the provider's error format with ``Retry-After: retry_after`` (default 1),
   not processed.
+- ``malformed``: processed (the message may have been accepted), answered with the provider's own status
+  but a body cut in half: not JSON (a truncated answer, a proxy that broke it).
 - ``slow``: processed, answered after ``seconds``. In-process nothing sleeps: if ``seconds`` >= the
   client's read timeout the client gets ``ReadTimeout`` (the message was accepted), else the answer.
 - ``processing``: the provider is still processing the request when the client gives up (a read
@@ -38,7 +40,17 @@ from typing import Any
 from pydantic import ConfigDict
 
 FAULT_KINDS = frozenset(
-    {"timeout", "lost_answer", "connection_refused", "connection_reset", "status", "rate_limit", "slow", "processing"}
+    {
+        "timeout",
+        "lost_answer",
+        "connection_refused",
+        "connection_reset",
+        "status",
+        "rate_limit",
+        "slow",
+        "processing",
+        "malformed",
+    }
 )
 DEFAULT_HOLD_SECONDS = 60.0
 

@@ -305,6 +305,8 @@ class ProviderFake(ABC):
         if fault.kind == "lost_answer":
             response.outcome = Outcome.READ_TIMEOUT
             response.delay = fault.hold_seconds
+        elif fault.kind == "malformed":
+            response.truncated = True
         else:
             response.delay = fault.seconds or 0.0
             if request.timeout is not None and response.delay >= request.timeout:

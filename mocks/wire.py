@@ -89,12 +89,15 @@ class FakeResponse:
     """Seconds the client waits before the outcome (slow answers, held connections): really, standalone;
     on the scenario clock, in-process."""
     content_type: str = "application/json; charset=utf-8"
+    truncated: bool = False
+    """The body is cut in half on the way (not JSON any more): the ``malformed`` fault."""
 
     def body_bytes(self) -> bytes:
-        """The JSON body as UTF-8 bytes (empty for no body)."""
+        """The JSON body as UTF-8 bytes (empty for no body; its first half when ``truncated``)."""
         if self.json is None:
             return b""
-        return json.dumps(self.json, ensure_ascii=False).encode("utf-8")
+        whole = json.dumps(self.json, ensure_ascii=False).encode("utf-8")
+        return whole[: len(whole) // 2] if self.truncated else whole
 
     def all_headers(self) -> dict[str, str]:
         """Headers to send, with the JSON content type when there is a body."""

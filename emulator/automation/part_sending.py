@@ -3,8 +3,9 @@
 For each part not yet accepted: a part that may already have reached the provider (its answer was lost,
 or the CRM stopped during the call) is first resolved by the adapter's ``lost_answer`` rule -- ask the
 provider where it can be asked; resend only while the provider would still deduplicate it; otherwise
-"статус неизвестен". Before every call the part's start is recorded (``record``, which commits), so the
-rule has what it needs after a restart too.
+"статус неизвестен". A refusal of such a resend says nothing about the earlier call, so it is
+"статус неизвестен" too, with the refusal named. Before every call the part's start is recorded
+(``record``, which commits), so the rule has what it needs after a restart too.
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ def attempt(
             continue
         if isinstance(result, Refused):
             parts[i] = parts[i].never_arrived()
+            if parts[i].state is PartState.AMBIGUOUS:  # an earlier call may have reached the client
+                return Unknown(f"{UNKNOWN_STATUS} (повтор отклонён: {result.reason})"), parts, accepted
             return _partial(Failed(result.reason), parts), parts, accepted
         if isinstance(result, NotSent):
             parts[i] = parts[i].never_arrived()

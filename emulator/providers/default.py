@@ -53,6 +53,8 @@ REFUSALS = {
     "ATTACHMENT_TOO_LARGE": "вложение больше 16 МБ",
     "SESSION_WINDOW_CLOSED": "клиент не писал больше 24 часов: WhatsApp примет только шаблон",
 }
+# An answer with any of these is a problem (RFC 9457), whatever its HTTP status says.
+PROBLEM_FIELDS = ("code", "error", "errors", "title", "detail")
 STATUSES = {
     "queued": None,
     "sent": None,
@@ -183,12 +185,7 @@ class DefaultAdapter:
         if isinstance(answer, http.TransportFailure):
             return MaybeSent(answer.reason) if answer.may_have_arrived else NotSent(answer.reason)
         if answer.status_code in (200, 201, 202):
-            found = _problem(answer)
-            if found.get("code") or found.get("error"):  # a problem under a 2xx: not the contract's answer
-                return MaybeSent(f"Default ответил HTTP {answer.status_code} с ошибкой {found.get('code') or ''}")
-            if not found.get("id"):
-                return MaybeSent(f"Default ответил HTTP {answer.status_code} без id сообщения")
-            return Accepted((str(found["id"]),))
+            return self._success(answer)
         problem = _problem(answer)
         if answer.status_code == 409 and problem.get("code") == "REQUEST_IN_PROGRESS":
             return MaybeSent("Default ещё обрабатывает первый запрос")
@@ -197,6 +194,18 @@ class DefaultAdapter:
         if answer.status_code >= 500:
             return MaybeSent(failure_reason(answer))
         return Refused(failure_reason(answer))
+
+    @staticmethod
+    def _success(answer: requests.Response) -> PartResult:
+        """A 2xx counts only with the message's id and no problem in it; else Default may or may not have
+        taken it, and is asked (the lost-answer rule)."""
+        body = _problem(answer)
+        if any(body.get(field) for field in PROBLEM_FIELDS):
+            return MaybeSent(f"Default ответил HTTP {answer.status_code} с ошибкой: {failure_reason(answer)}")
+        message_id = body.get("id")
+        if not message_id:
+            return MaybeSent(f"Default ответил HTTP {answer.status_code} без id сообщения")
+        return Accepted((str(message_id),))
 
     def look_up(self, credentials: Credentials, part: MessagePart) -> LookUp:
         """``GET /messages/{id}`` when the id is known, else ``GET /messages?idempotency_key=``."""

@@ -202,13 +202,14 @@ class WazzupAdapter:
 
     @staticmethod
     def _success(answer: requests.Response) -> PartResult:
-        """A 2xx counts only with a messageId and no error in it."""
+        """A 2xx counts only with a messageId and no error in it; else Wazzup may or may not have taken it
+        (the lost-answer rule applies: a resend with the same crmMessageId inside the window)."""
         try:
             body = answer.json()
         except ValueError:
             return MaybeSent(f"Wazzup ответил HTTP {answer.status_code} без messageId")
         if isinstance(body, dict) and body.get("error"):
-            return Refused(_error_of(answer)[1])
+            return MaybeSent(f"Wazzup ответил HTTP {answer.status_code} с ошибкой: {_error_of(answer)[1]}")
         message_id = body.get("messageId") if isinstance(body, dict) else None
         if not message_id:
             return MaybeSent(f"Wazzup ответил HTTP {answer.status_code} без messageId")

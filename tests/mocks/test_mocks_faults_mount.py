@@ -72,6 +72,20 @@ def test_lost_answer_is_accepted_then_a_read_timeout(
     assert entry is not None and (entry.fault, entry.status, entry.outcome) == ("lost_answer", 201, "read_timeout")
 
 
+@pytest.mark.parametrize("provider", ["wazzup", "i2crm", "default"])
+def test_malformed_answer_is_processed_and_cut_in_half(
+    rsps: responses.RequestsMock, fakes: ProviderFakes, channels: dict[str, FakeChannel], provider: str
+) -> None:
+    fakes.get(provider).fail_next("malformed")
+    send = {"wazzup": wazzup_send, "i2crm": i2crm_send, "default": default_send}[provider]
+    answer = send(fakes, channels[provider])
+    assert 200 <= answer.status_code < 300
+    with pytest.raises(ValueError):
+        answer.json()
+    assert len(fakes.get(provider).outbox) == 1, "processed: the message was accepted"
+    assert send(fakes, channels[provider]).json(), "one-shot"
+
+
 def test_a_retry_after_a_lost_answer_per_provider(
     rsps: responses.RequestsMock, fakes: ProviderFakes, channels: dict[str, FakeChannel]
 ) -> None:

@@ -1,0 +1,208 @@
+"""Real processes for the kill and two-emulator probes: the emulator (``python -m emulator``), the
+standalone provider fakes (``python -m mocks``), and a PostgreSQL schema of one's own.
+
+The emulator runs as a subprocess against the standalone fakes, so nothing of its memory survives a
+``kill -9``; only its database does. Waiting for a process is a bounded poll of an observable condition
+(its health answer, the fake's outbox), never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, make_url, text
+
+from emulator.api.deal_schemas import ContactIn, DealCreate, PhoneIn
+from emulator.api.process_schemas import ProcessIn
+from emulator.client import CrmClient
+from emulator.seed import ADMIN_TOKEN
+from mocks.demo import DEMO_DEFAULT_KEY, seed_demo
+from mocks.remote import RemoteProviderFakes
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES_ENV = "CRM_TEST_POSTGRES_URL"  # e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test (CI sets it)
+CHANNELS = {"wazzup": "79370000001", "i2crm": "79370000002", "default": "79370000003"}
+SEND_ROUTES = {"wazzup": "/message", "i2crm": "/target/feedback", "default": "/messages"}
+START_TIMEOUT_SECONDS = 60.0
+FINAL = ("Статус: Отправлено", "Статус: Доставлено", "Статус: Прочитано", "Статус: Ошибка")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(ready: Callable[[], bool], what: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
+    """Poll an observable condition of a process (bounded; not a synchronisation by sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not happen within {timeout} s")
+
+
+class EmulatorProcess:
+    """``python -m emulator`` on a free port, over ``database_url``, talking to the standalone fakes."""
+
+    def __init__(self, data_dir: Path, fakes_url: str, database_url: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = os.environ | {
+            "DATABASE_URL": database_url,
+            "CRM_DATA_DIR": str(data_dir),
+            "CRM_PUBLIC_BASE_URL": self.url,
+            "WAZZUP_BASE_URL": f"{fakes_url}/wazzup/v3",
+            "I2CRM_BASE_URL": f"{fakes_url}/i2crm/api_v1",
+            "DEFAULT_BASE_URL": f"{fakes_url}/default/v1",
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, keep_data: bool, scheduler_loop: bool = True) -> CrmClient:
+        """Start (fresh demo data unless ``keep_data``) and wait until it answers."""
+        args = [sys.executable, "-m", "emulator", "--port", str(self.port), "--real-providers", "--control-api"]
+        self.process = subprocess.Popen(
+            args + (["--keep-data"] if keep_data else []),
+            cwd=ROOT,
+            env=self.env | {"CRM_SCHEDULER_LOOP": "1" if scheduler_loop else "0"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = CrmClient(self.url, ADMIN_TOKEN)
+        wait_until(lambda: client.health()["status"] == "ok", "the emulator's start")
+        return client
+
+    def kill(self) -> None:
+        """``kill -9``: nothing is flushed, nothing is closed."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.kill()
+
+
+@contextmanager
+def standalone_fakes() -> Iterator[RemoteProviderFakes]:
+    """``python -m mocks --demo`` on a free port, stopped at the end."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mocks", "--port", str(port), "--demo"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    remote = RemoteProviderFakes(f"http://127.0.0.1:{port}")
+    try:
+        wait_until(lambda: remote.wazzup.channels is not None, "the standalone fakes' start")
+        yield remote
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=3)
+        except subprocess.TimeoutExpired:  # still holding a slow answer to a killed emulator
+            process.kill()
+            process.wait(timeout=10)
+
+
+def fresh_fakes(fakes: RemoteProviderFakes) -> RemoteProviderFakes:
+    """The demo accounts again, nothing sent, no faults, the real clock."""
+    fakes.reset()
+    seed_demo(fakes)
+    return fakes
+
+
+def fakes_url(fakes: RemoteProviderFakes) -> str:
+    return fakes.wazzup.base_url.removesuffix("/wazzup/v3")
+
+
+@contextmanager
+def postgres_schema(url: str) -> Iterator[str]:
+    """A schema of one's own in the configured database (parallel workers never share tables): the URL
+    that puts it first on the search path; dropped at the end."""
+    schema = f"reliability_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+# -- arranging through the emulator's REST API ---------------------------------------------------------
+
+
+def demo_stages(client: CrmClient) -> tuple[int, dict[str, int]]:
+    funnel = next(f for f in client.funnels() if f.name == "Воронка 2")
+    return funnel.id, {s.name: s.id for s in funnel.stages}
+
+
+def add_process(
+    client: CrmClient, provider: str, text: str, stage: str = "В работе", delay_minutes: int | None = None
+) -> None:
+    """A business process on ``stage`` of «Воронка 2» through the provider's demo channel, at once or delayed."""
+    if provider == "default" and not client.integration("default").connected:
+        client.connect("default", DEMO_DEFAULT_KEY)
+    _, stages = demo_stages(client)
+    channel = next(c.id for c in client.integration(provider).channels if c.phone == CHANNELS[provider])
+    body = ProcessIn(stage_id=stages[stage], provider=provider, channel_id=channel, text=text)
+    if delay_minutes is not None:
+        body = body.model_copy(update={"timing": "delayed", "delay_value": delay_minutes, "delay_unit": "minutes"})
+    client.create_process(body)
+
+
+def add_deal(client: CrmClient, phone: str) -> int:
+    """A deal on «Новая» whose one primary contact has ``phone``."""
+    funnel_id, stages = demo_stages(client)
+    deal = client.create_deal(
+        DealCreate(
+            funnel_id=funnel_id,
+            stage_id=stages["Новая"],
+            client_name="Клиент",
+            contacts=[ContactIn(name="К", is_primary=True, phones=[PhoneIn(value=phone)])],
+        )
+    )
+    return deal.id
+
+
+def move_to(client: CrmClient, deal_id: int, stage: str) -> None:
+    """The deal enters ``stage`` of «Воронка 2»."""
+    _, stages = demo_stages(client)
+    client.change_stage(deal_id, stages[stage])
+
+
+def statuses(client: CrmClient, deal_id: int) -> list[str]:
+    """The deal's business-process log lines, oldest first."""
+    return [e.body for e in reversed(client.timeline(deal_id)) if e.kind == "bp_message"]
+
+
+def settled(client: CrmClient, deal_id: int, messages: int) -> bool:
+    """The deal's ``messages`` messages all have a final status."""
+    found = statuses(client, deal_id)
+    return len(found) == messages and all(s.startswith(FINAL) for s in found)
+
+
+def move_clocks(client: CrmClient, fakes: RemoteProviderFakes, moment: dt.datetime) -> None:
+    """The emulator's clock and the fakes' move together."""
+    fakes.set_clock(moment)
+    client.set_clock(moment)
