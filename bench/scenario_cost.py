@@ -163,7 +163,8 @@ def report(samples: list[Sample]) -> None:
         shares = {p: sum(s.parts.get(p, 0.0) for s in counted) / total for p in PARTS}
         other = 1 - sum(shares.values())
         parts = "  ".join(f"{p} {shares[p]:4.0%}" for p in PARTS)
-        print(f"{kind:8} scenario: median {median * 1000:7.1f} ms over {len(counted):3} runs;  {parts}  other {other:4.0%}")
+        runs = f"median {median * 1000:7.1f} ms over {len(counted):3} runs"
+        print(f"{kind:8} scenario: {runs};  {parts}  other {other:4.0%}")
 
 
 def main() -> None:
