@@ -14,7 +14,9 @@ browser's page objects, Allure. A plugin times each test from setup to teardown 
 - browser: Playwright calls (new context and page, sign-in, clicks, waits),
 - other: the rest (pytest, pytest-bdd, steps' own code, the frozen clock, Allure).
 
-Prints the median per kind and each part's share of that kind's total time.
+Prints the median per kind and each part's share of that kind's total time, and the median CPU time of
+this process (the test, the CRM's threads, the in-process fakes; not the browser's processes): on a
+machine shared with other work, wall time grows with the load and CPU time much less.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
@@ -122,6 +125,7 @@ class Sample:
     kind: str
     round: int
     total: float
+    cpu: float
     parts: dict[str, float]
 
 
@@ -140,12 +144,12 @@ class TimingPlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
         self.clockwork.take()
-        started = stopwatch.seconds()
+        started, cpu_started = stopwatch.seconds(), time.process_time()
         result = yield
-        total = stopwatch.seconds() - started
+        total, cpu = stopwatch.seconds() - started, time.process_time() - cpu_started
         self._round[item.nodeid] += 1
         kind = "browser" if item.nodeid.endswith("[ui]") else "api"
-        self.samples.append(Sample(kind, self._round[item.nodeid], total, self.clockwork.take()))
+        self.samples.append(Sample(kind, self._round[item.nodeid], total, cpu, self.clockwork.take()))
         return result
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -163,7 +167,8 @@ def report(samples: list[Sample]) -> None:
         shares = {p: sum(s.parts.get(p, 0.0) for s in counted) / total for p in PARTS}
         other = 1 - sum(shares.values())
         parts = "  ".join(f"{p} {shares[p]:4.0%}" for p in PARTS)
-        runs = f"median {median * 1000:7.1f} ms over {len(counted):3} runs"
+        cpu = statistics.median(s.cpu for s in counted)
+        runs = f"median {median * 1000:7.1f} ms (CPU {cpu * 1000:6.1f} ms) over {len(counted):3} runs"
         print(f"{kind:8} scenario: {runs};  {parts}  other {other:4.0%}")
 
 
