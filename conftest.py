@@ -166,6 +166,14 @@ def crm_api(world: World) -> ApiDriver:
     return ApiDriver(world.client)
 
 
+@pytest.fixture(scope="session")
+def browser_sign_ins() -> Any:
+    """The administrator signs in through the screen once per session; later @ui scenarios reuse the cookies."""
+    from pages.signed_in import SignIns
+
+    return SignIns()
+
+
 @pytest.fixture
 def crm(request: pytest.FixtureRequest, driver_kind: str, crm_api: ApiDriver, base_url: str) -> CrmDriver:
     """The CRM as an administrator works with it: through the API, or the browser for @ui."""
@@ -174,7 +182,7 @@ def crm(request: pytest.FixtureRequest, driver_kind: str, crm_api: ApiDriver, ba
     from pages.ui_driver import UiDriver
 
     driver = UiDriver(request.getfixturevalue("page"), base_url, crm_api)
-    driver.sign_in("admin", "admin")
+    request.getfixturevalue("browser_sign_ins").sign_in(driver, "admin", "admin")
     return driver
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from emulator import clock, demo_accounts, passwords
@@ -202,14 +203,57 @@ def seed(session: Session, *, with_processes: bool = True) -> None:
     session.flush()
 
 
+# The demo rows as the ORM wrote them, per (with_processes, the clock's instant): a reset at an instant seen
+# before inserts them again table by table (a few statements instead of the ORM's unit of work, and
+# nothing recomputed, a password hash included). Scenarios all start at the same frozen instant; a live
+# clock rarely repeats one, so only the latest few are kept.
+_TemplateKey = tuple[bool, dt.datetime]
+_TEMPLATES: dict[_TemplateKey, list[tuple[Table, list[dict[str, Any]]]]] = {}
+_TEMPLATES_KEPT = 4
+
+
 def reset(database: Database, *, with_processes: bool = True) -> None:
     """Empty every table and load the demo data again, in one transaction."""
+    key = (with_processes, clock.now())
     with database.session() as session:
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(table.delete())
-        seed(session, with_processes=with_processes)
+        template = _TEMPLATES.get(key)
+        if template is None:
+            seed(session, with_processes=with_processes)
+            _remember(key, _rows_of(session))
+        else:
+            _insert(session, template)
         if database.is_postgres:
             _advance_sequences(session)
+
+
+def _rows_of(session: Session) -> list[tuple[Table, list[dict[str, Any]]]]:
+    session.flush()
+    template = []
+    for table in Base.metadata.sorted_tables:
+        query = select(table).order_by(*table.primary_key.columns)
+        template.append((table, [dict(row) for row in session.execute(query).mappings()]))
+    return template
+
+
+def _remember(key: _TemplateKey, template: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+    while len(_TEMPLATES) >= _TEMPLATES_KEPT:
+        del _TEMPLATES[next(iter(_TEMPLATES))]
+    _TEMPLATES[key] = template
+
+
+def _insert(session: Session, template: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+    for table, rows in template:
+        if not rows:
+            continue
+        if table.name == Integration.__tablename__:
+            # Every reset gives the connected integrations new random webhook secrets, as seed() does.
+            rows = [
+                row | {"webhook_secret": new_webhook_secret(row["provider"])} if row["webhook_secret"] else row
+                for row in rows
+            ]
+        session.execute(insert(table), rows)
 
 
 def _advance_sequences(session: Session) -> None:

@@ -76,8 +76,8 @@ class CrmOperations:
         worked = threading.Event()
         original = scheduler.run_due
 
-        def observed(max_steps: int = 100_000) -> DueReport:
-            report = original(max_steps)
+        def observed(max_steps: int = 100_000, *, exclusive: bool = False) -> DueReport:
+            report = original(max_steps, exclusive=exclusive)
             if report.runs or report.attempts:
                 worked.set()
             return report

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from mocks.wire import FakeRequest
 
+_KEPT_ANSWERS = 4096  # checked requests remembered per contract (oldest forgotten first)
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 
 
@@ -97,6 +100,8 @@ class Contract:
         parts = urlsplit(self.server_url)
         self._host = f"{parts.scheme}://{parts.netloc}"
         self._base_path = parts.path.rstrip("/")
+        self._request_problems: dict[Hashable, tuple[Problem, ...]] = {}
+        self._lock = threading.Lock()
 
     def _mock(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> MockRequest:
         content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
@@ -111,9 +116,28 @@ class Contract:
         )
 
     def request_problems(self, request: FakeRequest) -> list[Problem]:
-        """What is wrong with a request, by the contract ([] when it conforms)."""
-        mock = self._mock(request.method, request.path, dict(request.query), dict(request.headers), request.body)
-        return _problems_of(self.api.iter_request_errors(mock))
+        """What is wrong with a request, by the contract ([] when it conforms).
+
+        A pure function of the request, and the same request is checked several times (the fake's route
+        lookup and its own check on arrival, the contract audit at the end of the scenario): each answer
+        is kept for the next identical request (openapi-core costs milliseconds per request).
+        """
+        key = (
+            request.method,
+            request.path,
+            tuple(sorted(request.query.items())),
+            tuple(sorted(request.headers.items())),
+            request.body,
+        )
+        known = self._request_problems.get(key)
+        if known is None:
+            mock = self._mock(request.method, request.path, dict(request.query), dict(request.headers), request.body)
+            known = tuple(_problems_of(self.api.iter_request_errors(mock)))
+            with self._lock:
+                if len(self._request_problems) >= _KEPT_ANSWERS:
+                    del self._request_problems[next(iter(self._request_problems))]
+                self._request_problems[key] = known
+        return list(known)
 
     def knows_route(self, method: str, path: str) -> bool | None:
         """True: documented; False: the path exists but not the method; None: no such path."""

@@ -39,13 +39,15 @@ def health() -> dict[str, Any]:
 @router.post("/reset")
 def reset(request: Request, body: ResetIn | None = None) -> dict[str, Any]:
     """Empty the database and load the demo data (optionally without its business process)."""
-    seed.reset(request.app.state.database, with_processes=(body or ResetIn()).with_processes)
+    with _scheduler(request).stand_lock(exclusive=True):  # no scheduler pass of any worker writes into the fresh data
+        seed.reset(request.app.state.database, with_processes=(body or ResetIn()).with_processes)
     return {"status": "ok"}
 
 
 @router.post("/seed")
 def reseed(request: Request) -> dict[str, Any]:
-    seed.reset(request.app.state.database, with_processes=True)
+    with _scheduler(request).stand_lock(exclusive=True):
+        seed.reset(request.app.state.database, with_processes=True)
     return {"status": "ok"}
 
 
@@ -65,7 +67,7 @@ def set_clock(body: ClockIn) -> dict[str, Any]:
 
 @router.post("/scheduler/run-due")
 def run_due(request: Request) -> dict[str, Any]:
-    report = _scheduler(request).run_due()
+    report = _scheduler(request).run_due(exclusive=True)  # the other workers' passes finished too
     return {
         "runs": report.runs,
         "attempts": report.attempts,

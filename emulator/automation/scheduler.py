@@ -11,9 +11,11 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from emulator import clock
 from emulator.automation import delivery, reconciliation, run_execution
@@ -23,6 +25,8 @@ from emulator.models import OutgoingMessage, ProcessRun
 from emulator.settings import Settings
 
 log = logging.getLogger(__name__)
+# PostgreSQL advisory lock of the schedulers of every process on one database (a team stand).
+STAND_LOCK_KEY = 0x43524D5343  # "CRMSC"
 
 
 @dataclass
@@ -73,10 +77,34 @@ class Scheduler:
             run_execution.execute(session, self.settings, run, now)
         return True
 
-    def run_due(self, max_steps: int = 100_000) -> DueReport:
-        """Do everything due at the current clock time, then return (used by tests and the loop)."""
-        report = DueReport()
+    @contextmanager
+    def stand_lock(self, exclusive: bool) -> Iterator[None]:
+        """No other pass of this scheduler runs meanwhile; on PostgreSQL, ``exclusive``: nor another process's.
+
+        Passes share the stand's lock with each other (their claims keep each run and message to one of
+        them); a pass asked for through the control API, or a reset, holds it alone: it starts once every
+        worker's pass in progress has finished, so it returns with everything due done, as the lock of
+        one process guarantees in one process.
+        """
         with self._lock:
+            if not self.database.is_postgres:
+                yield
+                return
+            mode = "" if exclusive else "_shared"
+            with self.database.engine.connect() as connection:
+                connection.execute(text(f"SELECT pg_advisory_lock{mode}(:key)"), {"key": STAND_LOCK_KEY})
+                try:
+                    yield
+                finally:
+                    connection.execute(text(f"SELECT pg_advisory_unlock{mode}(:key)"), {"key": STAND_LOCK_KEY})
+
+    def run_due(self, max_steps: int = 100_000, *, exclusive: bool = False) -> DueReport:
+        """Do everything due at the current clock time, then return (used by tests and the loop).
+
+        ``exclusive``: also wait for the passes other processes on the database have in progress.
+        """
+        report = DueReport()
+        with self.stand_lock(exclusive):
             with self.database.session() as session:
                 report.recovered = delivery.recover_interrupted(session, clock.now(), self.lease)
             for _ in range(max_steps):
