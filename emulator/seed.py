@@ -16,6 +16,7 @@ from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from emulator import clock, demo_accounts, passwords
+from emulator.credential_models import WebSession
 from emulator.db import Base, Database
 from emulator.integration_catalogue import CARDS
 from emulator.model_enums import RecipientRule, Role, Timing
@@ -213,9 +214,14 @@ _TEMPLATES_KEPT = 4
 
 
 def reset(database: Database, *, with_processes: bool = True) -> None:
-    """Empty every table and load the demo data again, in one transaction."""
+    """Empty every table and load the demo data again, in one transaction.
+
+    Browser sessions of the demo users survive (signed out ones stay signed out): a developer's browser is
+    still signed in after a reset, and so is the suite's, which resets before every scenario."""
     key = (with_processes, clock.now())
+    sessions = Base.metadata.tables[WebSession.__tablename__]
     with database.session() as session:
+        kept = [dict(row) for row in session.execute(select(sessions)).mappings()]
         for table in reversed(Base.metadata.sorted_tables):
             session.execute(table.delete())
         template = _TEMPLATES.get(key)
@@ -224,6 +230,10 @@ def reset(database: Database, *, with_processes: bool = True) -> None:
             _remember(key, _rows_of(session))
         else:
             _insert(session, template)
+        users = set(session.scalars(select(User.id)))
+        kept = [row for row in kept if row["user_id"] in users]
+        if kept:
+            session.execute(insert(sessions), kept)
         if database.is_postgres:
             _advance_sequences(session)
 

@@ -70,3 +70,16 @@ def test_the_cookie_is_httponly_and_samesite_lax(web: TestClient) -> None:
     cookie = answer.headers["set-cookie"].lower()
     assert "httponly" in cookie
     assert "samesite=lax" in cookie
+
+
+def test_a_reset_of_the_demo_data_keeps_sessions_as_they_were(
+    app: FastAPI, database: Database, admin_web: TestClient, web: TestClient
+) -> None:
+    """A browser signed in before ``/_control/reset`` stays signed in; one that signed out stays out."""
+    sign_in(web, "manager", "manager")
+    signed_out = web.cookies["crm_session"]
+    assert web.post("/logout", data={"csrf_token": form_token(web.get("/deals/9396").text)}).status_code == 303
+    seed.reset(database)
+    assert admin_web.get("/deals/9396").status_code == 200
+    with TestClient(app, follow_redirects=False, cookies={"crm_session": signed_out}) as replay:
+        assert replay.get("/deals/9396").status_code == 303, "a reset brought a revoked session back"
