@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from emulator.db import Database
 from emulator.settings import Settings
+from tests.demo_rows import DemoRows
 
 CRM_URL = "http://crm.test"
 
@@ -23,3 +25,9 @@ def settings(tmp_path: Path) -> Settings:
         control_api=True,
         scheduler_loop=False,
     )
+
+
+@pytest.fixture
+def demo_rows(database: Database) -> DemoRows:
+    """The demo data's funnels, stages and channels by name, in the requesting package's ``database``."""
+    return DemoRows(database)

@@ -7,21 +7,31 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-WAZZUP_CHANNEL = 2  # demo: +7(937)000-00-01, active
-VALID: dict[str, Any] = {
-    "stage_id": 5,
-    "timing": "immediate",
-    "provider": "wazzup",
-    "channel_id": WAZZUP_CHANNEL,
-    "recipient_rule": "all_contacts_all_numbers",
-    "text": "Здравствуйте, [Имя клиента#2001]! Ваш менеджер [Ответственный#2000], "
-    "тел. [телефон кастомный (сделка)#657292]",
-}
+from tests.demo_rows import DemoRows
+
+TEXT = "Здравствуйте, [Имя клиента#2001]! Ваш менеджер [Ответственный#2000], тел. [телефон кастомный (сделка)#657292]"
 
 
-def _refused(api: TestClient, changes: dict[str, Any]) -> list[tuple[str, str]]:
+def _wazzup_channel(demo_rows: DemoRows) -> int:
+    """The demo Wazzup channel: +7(937)000-00-01, active."""
+    return demo_rows.channel("wazzup", "79370000001")
+
+
+def _valid(demo_rows: DemoRows) -> dict[str, Any]:
+    """A process the API saves: on «В работе» of «Воронка 2», through the demo Wazzup channel."""
+    return {
+        "stage_id": demo_rows.stage("Воронка 2", "В работе"),
+        "timing": "immediate",
+        "provider": "wazzup",
+        "channel_id": _wazzup_channel(demo_rows),
+        "recipient_rule": "all_contacts_all_numbers",
+        "text": TEXT,
+    }
+
+
+def _refused(api: TestClient, demo_rows: DemoRows, changes: dict[str, Any]) -> list[tuple[str, str]]:
     before = api.get("/api/business-processes").json()
-    answer = api.post("/api/business-processes", json={**VALID, **changes})
+    answer = api.post("/api/business-processes", json={**_valid(demo_rows), **changes})
     assert answer.status_code == 422, answer.text
     assert api.get("/api/business-processes").json() == before, "a refused save stored something"
     return [(e["field"], e["label"]) for e in answer.json()["errors"]]
@@ -34,7 +44,6 @@ def _refused(api: TestClient, changes: dict[str, Any]) -> list[tuple[str, str]]:
         ({"provider": "telegram"}, "provider", "Выберите сервис"),
         ({"provider": "default", "channel_id": None}, "provider", "Выберите сервис"),
         ({"channel_id": None}, "channel_id", "Выберите название канала"),
-        ({"channel_id": 1}, "channel_id", "Выберите название канала"),
         ({"text": ""}, "text", "Введите текст сообщения"),
         ({"text": "   "}, "text", "Введите текст сообщения"),
         ({"text": "я" * 4097}, "text", "Введите текст сообщения"),
@@ -51,21 +60,28 @@ def _refused(api: TestClient, changes: dict[str, Any]) -> list[tuple[str, str]]:
         ({"stage_id": 999}, "stage_id", "Этап"),
     ],
 )
-def test_invalid_field_is_named(api: TestClient, changes: dict[str, Any], field: str, label: str) -> None:
-    assert (field, label) in _refused(api, changes)
+def test_invalid_field_is_named(
+    api: TestClient, demo_rows: DemoRows, changes: dict[str, Any], field: str, label: str
+) -> None:
+    assert (field, label) in _refused(api, demo_rows, changes)
 
 
-def test_inactive_channel_is_refused(api: TestClient, session: Any) -> None:
+def test_a_channel_of_another_provider_is_refused(api: TestClient, demo_rows: DemoRows) -> None:
+    i2crm_channel = demo_rows.channel("i2crm", "79370000002")
+    assert ("channel_id", "Выберите название канала") in _refused(api, demo_rows, {"channel_id": i2crm_channel})
+
+
+def test_inactive_channel_is_refused(api: TestClient, demo_rows: DemoRows, session: Any) -> None:
     from emulator.models import Channel
 
-    session.get(Channel, WAZZUP_CHANNEL).active = False
+    session.get(Channel, _wazzup_channel(demo_rows)).active = False
     session.commit()
-    assert ("channel_id", "Выберите название канала") in _refused(api, {})
+    assert ("channel_id", "Выберите название канала") in _refused(api, demo_rows, {})
 
 
-def test_eleventh_file_is_refused(api: TestClient) -> None:
+def test_eleventh_file_is_refused(api: TestClient, demo_rows: DemoRows) -> None:
     ids = [api.post("/api/files", files={"file": (f"f{n}.pdf", b"%PDF-1.4 x")}).json()["id"] for n in range(11)]
-    assert ("file_ids", "Добавить файлы") in _refused(api, {"file_ids": ids, "text": ""})
+    assert ("file_ids", "Добавить файлы") in _refused(api, demo_rows, {"file_ids": ids, "text": ""})
 
 
 @pytest.mark.parametrize(
@@ -95,9 +111,9 @@ def test_a_file_of_exactly_50_mb_is_accepted(api: TestClient) -> None:
     assert answer.status_code == 201, answer.text
 
 
-def test_reopen_shows_every_field_as_saved_and_edits_bump_the_version(api: TestClient) -> None:
+def test_reopen_shows_every_field_as_saved_and_edits_bump_the_version(api: TestClient, demo_rows: DemoRows) -> None:
     file_id = api.post("/api/files", files={"file": ("прайс.pdf", b"%PDF-1.4 x")}).json()["id"]
-    body = {**VALID, "timing": "delayed", "delay_value": "3", "delay_unit": "days", "check_stage": True,
+    body = {**_valid(demo_rows), "timing": "delayed", "delay_value": "3", "delay_unit": "days", "check_stage": True,
             "recipient_rule": "primary_first_number", "file_ids": [file_id]}  # fmt: skip
     created = api.post("/api/business-processes", json=body).json()
     reopened = api.get(f"/api/business-processes/{created['id']}").json()
@@ -105,7 +121,7 @@ def test_reopen_shows_every_field_as_saved_and_edits_bump_the_version(api: TestC
                                      "provider_label", "recipient_rule_label", "text", "version")} == {
         "timing_label": "С задержкой", "delay_value": 3, "delay_unit_label": "дни", "check_stage": True,
         "provider_label": "Wazzup", "recipient_rule_label": "На основной контакт, первый номер",
-        "text": VALID["text"], "version": 1,
+        "text": TEXT, "version": 1,
     }  # fmt: skip
     assert reopened["channel"]["display"] == "+7(937)000-00-01"
     assert [f["filename"] for f in reopened["files"]] == ["прайс.pdf"]
@@ -115,14 +131,14 @@ def test_reopen_shows_every_field_as_saved_and_edits_bump_the_version(api: TestC
     assert changed["version"] == 2
 
 
-def test_immediate_timing_drops_the_delay_and_the_stage_check(api: TestClient) -> None:
-    body = {**VALID, "delay_value": 5, "delay_unit": "hours", "check_stage": True}
+def test_immediate_timing_drops_the_delay_and_the_stage_check(api: TestClient, demo_rows: DemoRows) -> None:
+    body = {**_valid(demo_rows), "delay_value": 5, "delay_unit": "hours", "check_stage": True}
     saved = api.post("/api/business-processes", json=body).json()
     assert (saved["delay_value"], saved["delay_unit"], saved["check_stage"]) == (None, None, False)
 
 
-def test_only_an_admin_edits_processes(api: TestClient) -> None:
+def test_only_an_admin_edits_processes(api: TestClient, demo_rows: DemoRows) -> None:
     manager = {"Authorization": "Bearer manager-token"}
     assert api.get("/api/business-processes", headers=manager).status_code == 403
-    assert api.post("/api/business-processes", json=VALID, headers=manager).status_code == 403
+    assert api.post("/api/business-processes", json=_valid(demo_rows), headers=manager).status_code == 403
     assert api.get("/api/business-processes", headers={"Authorization": "Bearer nope"}).status_code == 401

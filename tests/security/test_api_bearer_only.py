@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from emulator import seed
+from tests.demo_rows import DemoRows
 
 
 def test_a_signed_in_browsers_cookie_does_not_open_the_api(admin_web: TestClient) -> None:
@@ -16,9 +17,9 @@ def test_a_signed_in_browsers_cookie_does_not_open_the_api(admin_web: TestClient
 
 
 def test_a_state_change_through_the_api_with_the_cookie_is_refused_and_changes_nothing(
-    admin_web: TestClient,
+    admin_web: TestClient, demo_rows: DemoRows
 ) -> None:
-    answer = admin_web.post("/api/deals/9396/stage", json={"stage_id": 5})
+    answer = admin_web.post("/api/deals/9396/stage", json={"stage_id": demo_rows.stage("Воронка 2", "В работе")})
     assert answer.status_code == 401
     bearer = {"Authorization": f"Bearer {seed.ADMIN_TOKEN}"}
     deal = admin_web.get("/api/deals/9396", headers=bearer).json()

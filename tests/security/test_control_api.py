@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from emulator import seed
 from emulator.api.control_access import startup_refusal
 from emulator.settings import Settings
+from tests.demo_rows import DemoRows
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = {"Authorization": f"Bearer {seed.ADMIN_TOKEN}"}
@@ -30,9 +31,14 @@ def _stage_of_demo_deal(client: TestClient) -> str:
     return str(client.get("/api/deals/9396", headers=ADMIN).json()["stage"]["name"])
 
 
-def test_with_a_token_every_control_call_needs_it(make_app: Callable[..., FastAPI]) -> None:
+def _to_in_work(demo_rows: DemoRows) -> dict[str, int]:
+    """The demo deal's move to «В работе» of «Воронка 2»."""
+    return {"stage_id": demo_rows.stage("Воронка 2", "В работе")}
+
+
+def test_with_a_token_every_control_call_needs_it(make_app: Callable[..., FastAPI], demo_rows: DemoRows) -> None:
     with TestClient(make_app(control_token="control-secret")) as client:
-        assert client.post("/api/deals/9396/stage", json={"stage_id": 5}, headers=ADMIN).status_code == 200
+        assert client.post("/api/deals/9396/stage", json=_to_in_work(demo_rows), headers=ADMIN).status_code == 200
         for headers in ({}, {"Authorization": "Bearer wrong"}, ADMIN):
             answer = client.post("/_control/reset", headers=headers)
             assert answer.status_code == 401, headers
@@ -44,9 +50,9 @@ def test_with_a_token_every_control_call_needs_it(make_app: Callable[..., FastAP
         assert _stage_of_demo_deal(client) == "Новая"
 
 
-def test_without_a_token_a_browsers_call_is_refused(app: FastAPI) -> None:
+def test_without_a_token_a_browsers_call_is_refused(app: FastAPI, demo_rows: DemoRows) -> None:
     with TestClient(app) as client:
-        assert client.post("/api/deals/9396/stage", json={"stage_id": 5}, headers=ADMIN).status_code == 200
+        assert client.post("/api/deals/9396/stage", json=_to_in_work(demo_rows), headers=ADMIN).status_code == 200
         answer = client.post("/_control/reset", headers={"Origin": "https://evil.example"})
         assert answer.status_code == 403
         assert "CRM_CONTROL_TOKEN" in answer.json()["detail"]

@@ -19,6 +19,7 @@ from emulator.settings import Settings
 from emulator.web import csrf
 from emulator.web.page_route import PageRoute
 from emulator.web.rendering import TEMPLATES_DIR
+from tests.demo_rows import DemoRows
 from tests.security.conftest import form_token
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -59,22 +60,26 @@ def test_every_post_form_of_the_templates_carries_the_csrf_field() -> None:
 
 
 @pytest.mark.parametrize("path", [_concrete(p) for p in _page_posts() if p != "/login"])
-def test_a_signed_in_admins_form_without_the_token_is_refused(admin_web: TestClient, path: str) -> None:
+def test_a_signed_in_admins_form_without_the_token_is_refused(
+    admin_web: TestClient, demo_rows: DemoRows, path: str
+) -> None:
     """A page of another site (or a same-site page) posts the form with the admin's cookie, without the token
     (the sign-in form: the login CSRF tests below)."""
+    in_work = str(demo_rows.stage("Воронка 2", "В работе"))
     for data in ({}, {"csrf_token": "forged"}, {"csrf_token": csrf.token_for("another session")}):
-        answer = admin_web.post(path, data={"stage_id": "5", **data})
+        answer = admin_web.post(path, data={"stage_id": in_work, **data})
         assert answer.status_code == 403, (path, data, answer.status_code)
         assert "CSRF-токена" in answer.text
 
 
-def test_a_refused_form_changes_nothing_and_the_right_token_acts(admin_web: TestClient) -> None:
-    assert admin_web.post("/deals/9396/stage", data={"stage_id": "5"}).status_code == 403
+def test_a_refused_form_changes_nothing_and_the_right_token_acts(admin_web: TestClient, demo_rows: DemoRows) -> None:
+    in_work = str(demo_rows.stage("Воронка 2", "В работе"))
+    assert admin_web.post("/deals/9396/stage", data={"stage_id": in_work}).status_code == 403
     page = admin_web.get("/deals/9396").text
     assert 'data-testid="deal-stage">Новая<' in page
     token = form_token(page)
     assert token == csrf.token_for(admin_web.cookies["crm_session"])
-    assert admin_web.post("/deals/9396/stage", data={"stage_id": "5", "csrf_token": token}).status_code == 303
+    assert admin_web.post("/deals/9396/stage", data={"stage_id": in_work, "csrf_token": token}).status_code == 303
     assert 'data-testid="deal-stage">В работе<' in admin_web.get("/deals/9396").text
 
 

@@ -30,11 +30,13 @@ from mocks.demo import seed_demo
 from mocks.registry import ProviderFakes
 from mocks.responses_mount import mount
 from pages.login_page import LoginPage
+from tests.demo_rows import DemoRowLookups
 
 
 @dataclass
-class Crm:
-    """An emulator app on its own SQLite file, seeded with the demo data."""
+class Crm(DemoRowLookups):
+    """An emulator app on its own SQLite file, seeded with the demo data; its rows by name
+    (``web_app.stage("Воронка 2", "Новая")``)."""
 
     app: FastAPI
     database: Database

@@ -7,6 +7,7 @@ import re
 from fastapi.testclient import TestClient
 
 from emulator import seed
+from tests.web.conftest import Crm
 
 
 def _form_token(client: TestClient) -> str:
@@ -28,8 +29,10 @@ def test_anonymous_page_request_is_sent_to_login(anonymous: TestClient) -> None:
     assert answer.headers["location"] == "/login?next=%2Fdeals%2F9396"
 
 
-def test_anonymous_post_is_sent_to_login_and_changes_nothing(anonymous: TestClient, admin: TestClient) -> None:
-    answer = anonymous.post("/deals/9396/stage", data={"stage_id": "6"})
+def test_anonymous_post_is_sent_to_login_and_changes_nothing(
+    web_app: Crm, anonymous: TestClient, admin: TestClient
+) -> None:
+    answer = anonymous.post("/deals/9396/stage", data={"stage_id": str(web_app.stage("Воронка 2", "Оплата"))})
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login")
     assert 'data-testid="deal-stage">Новая<' in admin.get("/deals/9396").text

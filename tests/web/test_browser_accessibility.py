@@ -42,9 +42,9 @@ def _blocking_violations(page: Page) -> list[str]:
 
 
 @pytest.fixture
-def sent(crm_client: CrmClient, fakes: ProviderFakes) -> None:
+def sent(demo: Crm, crm_client: CrmClient, fakes: ProviderFakes) -> None:
     """The demo deal moved to «В работе» and its messages sent: the card shows dialogs and coloured statuses."""
-    crm_client.change_stage(9396, 5)
+    crm_client.change_stage(9396, demo.stage("Воронка 2", "В работе"))
     crm_client.run_due()
 
 
@@ -74,8 +74,10 @@ def test_each_page_has_no_serious_violation_and_fits_a_390_px_phone(
     _fits(narrow_page)
 
 
-def test_open_hints_dialogs_and_refused_forms_have_no_serious_violation(admin_page: Page, base_url: str) -> None:
-    admin_page.goto(f"{base_url}/settings/business-processes/new?stage_id=4")
+def test_open_hints_dialogs_and_refused_forms_have_no_serious_violation(
+    demo: Crm, admin_page: Page, base_url: str
+) -> None:
+    admin_page.goto(f"{base_url}/settings/business-processes/new?stage_id={demo.stage('Воронка 2', 'Новая')}")
     editor = ProcessEditorPage(admin_page)
     editor.choose_timing("С задержкой")
     admin_page.get_by_role("button", name="Подсказка: Когда выполнить действие").click()

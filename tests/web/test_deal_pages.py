@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from emulator import business_processes, clock, deals, seed
+from emulator import business_processes, clock, deals
 from emulator.automation import triggers
 from emulator.models import OutgoingMessage, Stage
 from tests.web.conftest import Crm
@@ -45,8 +45,8 @@ def test_stage_list_offers_every_stage_of_the_funnel(admin: TestClient) -> None:
     assert re.findall(r'role="menuitem"[^>]*>([^<]+)<', menu) == ["Новая", "В работе", "Оплата"]
 
 
-def test_picking_a_stage_changes_it_and_redirects_back(admin: TestClient) -> None:
-    answer = admin.post("/deals/9396/stage", data={"stage_id": "6"})
+def test_picking_a_stage_changes_it_and_redirects_back(web_app: Crm, admin: TestClient) -> None:
+    answer = admin.post("/deals/9396/stage", data={"stage_id": str(web_app.stage("Воронка 2", "Оплата"))})
     assert answer.status_code == 303
     assert answer.headers["location"] == "/deals/9396"
     html = admin.get("/deals/9396").text
@@ -54,8 +54,8 @@ def test_picking_a_stage_changes_it_and_redirects_back(admin: TestClient) -> Non
     assert "Смена этапа с Новая на Оплата" in html
 
 
-def test_a_stage_of_another_funnel_is_refused_on_the_card(admin: TestClient) -> None:
-    answer = admin.post("/deals/9396/stage", data={"stage_id": "1"})
+def test_a_stage_of_another_funnel_is_refused_on_the_card(web_app: Crm, admin: TestClient) -> None:
+    answer = admin.post("/deals/9396/stage", data={"stage_id": str(web_app.stage("Воронка логики кнопок", "Новая"))})
     assert answer.status_code == 422
     assert 'role="alert"' in answer.text
     assert "не принадлежит воронке" in answer.text
@@ -70,8 +70,9 @@ def test_the_payment_button_moves_the_deal_to_the_final_stage(web_app: Crm, admi
     assert _stage(admin.get("/deals/9396").text) == "Оплата"
 
 
-def test_changing_the_funnel_logs_both_changes(admin: TestClient) -> None:
-    answer = admin.post("/deals/9396/funnel", data={"funnel_id": "1", "stage_id": ""})
+def test_changing_the_funnel_logs_both_changes(web_app: Crm, admin: TestClient) -> None:
+    funnel_id = str(web_app.funnel("Воронка логики кнопок"))
+    answer = admin.post("/deals/9396/funnel", data={"funnel_id": funnel_id, "stage_id": ""})
     assert answer.status_code == 303
     html = admin.get("/deals/9396").text
     assert 'data-testid="deal-funnel">Воронка логики кнопок<' in html
@@ -80,12 +81,20 @@ def test_changing_the_funnel_logs_both_changes(admin: TestClient) -> None:
 
 
 def test_a_delayed_run_is_listed_and_can_be_cancelled(web_app: Crm, admin: TestClient) -> None:
+    payment = web_app.stage("Воронка 2", "Оплата")
+    channel = web_app.channel("i2crm", "79370000002")
     with web_app.database.session() as session:
         draft = business_processes.ProcessDraft(
-            stage_id=6, timing="delayed", delay_value="3", delay_unit="days", provider="i2crm", channel_id=1, text="Hi"
+            stage_id=payment,
+            timing="delayed",
+            delay_value="3",
+            delay_unit="days",
+            provider="i2crm",
+            channel_id=channel,
+            text="Hi",
         )
         business_processes.save(session, draft)
-    admin.post("/deals/9396/stage", data={"stage_id": "6"})
+    admin.post("/deals/9396/stage", data={"stage_id": str(payment)})
     html = admin.get("/deals/9396").text
     found = re.search(r'aria-label="Отменить запуск №(\d+)">Отменить<', html)
     assert found, "no scheduled run on the card"
@@ -98,10 +107,12 @@ def test_a_delayed_run_is_listed_and_can_be_cancelled(web_app: Crm, admin: TestC
 
 
 def test_user_text_is_escaped_everywhere(web_app: Crm, admin: TestClient) -> None:
+    in_work = web_app.stage("Воронка 2", "В работе")
+    wazzup_channel = web_app.channel("wazzup", "79370000001")
     with web_app.database.session() as session:
         deal = deals.get_deal(session, 9396)
         deals.update_deal(session, deal, deals.DealChanges(client_name=SCRIPT, client_region=SCRIPT), None)
-        stage = session.get(Stage, seed.DEMO_PROCESS_STAGE_ID)
+        stage = session.get(Stage, in_work)
         assert stage is not None
         run = triggers.on_stage_entered(session, deal, stage, clock.now())[0]
         now = clock.now()
@@ -112,7 +123,7 @@ def test_user_text_is_escaped_everywhere(web_app: Crm, admin: TestClient) -> Non
                 process_id=run.process_id,
                 process_version=1,
                 provider="wazzup",
-                channel_id=1,
+                channel_id=wazzup_channel,
                 channel_phone="79370000001",
                 to_number="79998885522",
                 text=f"Строка 1\n{SCRIPT}",
@@ -134,10 +145,11 @@ def test_user_text_is_escaped_everywhere(web_app: Crm, admin: TestClient) -> Non
     assert 'data-testid="message-channel">+7(937)000-00-01<' in html
 
 
-def test_a_manager_works_with_deals(manager: TestClient) -> None:
+def test_a_manager_works_with_deals(web_app: Crm, manager: TestClient) -> None:
     assert manager.get("/deals").status_code == 200
     assert manager.get("/deals/9396").status_code == 200
-    assert manager.post("/deals/9396/stage", data={"stage_id": "4"}).status_code == 303
+    new = str(web_app.stage("Воронка 2", "Новая"))
+    assert manager.post("/deals/9396/stage", data={"stage_id": new}).status_code == 303
 
 
 def test_an_unknown_deal_is_a_404_page(admin: TestClient) -> None:

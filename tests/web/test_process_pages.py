@@ -20,15 +20,19 @@ LABELS = [
     "Вы можете использовать параметры:",
     "Добавить файлы:",
 ]
-VALID = {
-    "stage_id": "4",
-    "action": "whatsapp_message",
-    "timing": "immediate",
-    "provider": "wazzup",
-    "channel_id": "2",
-    "recipient_rule": "all_contacts_all_numbers",
-    "text": "Здравствуйте, [Имя клиента#2001]!",
-}
+
+
+def _valid(web_app: Crm) -> dict[str, str]:
+    """A form the editor saves: on «Новая» of «Воронка 2», through the demo Wazzup channel."""
+    return {
+        "stage_id": _new_stage(web_app),
+        "action": "whatsapp_message",
+        "timing": "immediate",
+        "provider": "wazzup",
+        "channel_id": _wazzup_channel(web_app),
+        "recipient_rule": "all_contacts_all_numbers",
+        "text": "Здравствуйте, [Имя клиента#2001]!",
+    }
 
 
 def _labels(html: str) -> list[str]:
@@ -47,13 +51,16 @@ def _count(web_app: Crm) -> int:
         return len(business_processes.list_processes(session))
 
 
+def _new_stage(web_app: Crm) -> str:
+    return str(web_app.stage("Воронка 2", "Новая"))
+
+
 def _wazzup_channel(web_app: Crm) -> str:
-    with web_app.database.session() as session:
-        return str(integrations.get_integration(session, "wazzup").channels[0].id)
+    return str(web_app.channel("wazzup", "79370000001"))
 
 
-def test_editor_fields_are_in_the_task_order(admin: TestClient) -> None:
-    html = admin.get("/settings/business-processes/new?stage_id=4").text
+def test_editor_fields_are_in_the_task_order(web_app: Crm, admin: TestClient) -> None:
+    html = admin.get(f"/settings/business-processes/new?stage_id={_new_stage(web_app)}").text
     assert '<h1 id="editor-heading">Настройки бизнес-процесса</h1>' in html
     assert _labels(html) == LABELS
     assert _options(html, "action") == ["Отправить сообщение в WhatsApp"]
@@ -77,12 +84,12 @@ def test_editor_fields_are_in_the_task_order(admin: TestClient) -> None:
 
 
 def test_stage_check_is_shown_only_with_a_delay(web_app: Crm, admin: TestClient) -> None:
-    html = admin.get("/settings/business-processes/new?stage_id=4").text
+    html = admin.get(f"/settings/business-processes/new?stage_id={_new_stage(web_app)}").text
     assert '<div class="field-row check-row" id="check-stage-row" hidden>' in html
     assert '<span id="delay-fields" class="inline delay" hidden>' in html
     with web_app.database.session() as session:
         draft = business_processes.ProcessDraft(
-            stage_id=4,
+            stage_id=web_app.stage("Воронка 2", "Новая"),
             timing="delayed",
             delay_value=3,
             delay_unit="days",
@@ -99,16 +106,16 @@ def test_stage_check_is_shown_only_with_a_delay(web_app: Crm, admin: TestClient)
     assert 'value="3"' in html and '<option value="days" selected>дни</option>' in html
 
 
-def test_only_available_services_and_active_channels_are_offered(admin: TestClient) -> None:
-    html = admin.get("/settings/business-processes/new?stage_id=4").text
+def test_only_available_services_and_active_channels_are_offered(web_app: Crm, admin: TestClient) -> None:
+    html = admin.get(f"/settings/business-processes/new?stage_id={_new_stage(web_app)}").text
     assert _options(html, "provider") == ["Не выбрано", "I2CRM", "Wazzup"]
     assert _options(html, "channel_id") == ["Не выбрано"]
     data = re.search(r'<script type="application/json" id="editor-data">(.*?)</script>', html, re.S)
     assert data and '"label": "+7(937)000-00-01"' in data.group(1)
 
 
-def test_parameters_list_the_built_ins_then_custom_fields(admin: TestClient) -> None:
-    html = admin.get("/settings/business-processes/new?stage_id=4").text
+def test_parameters_list_the_built_ins_then_custom_fields(web_app: Crm, admin: TestClient) -> None:
+    html = admin.get(f"/settings/business-processes/new?stage_id={_new_stage(web_app)}").text
     options = re.findall(r'role="option"[^>]*data-token="([^"]+)">([^<]+)<', html)
     labels = [label for _, label in options]
     assert labels[:3] == ["Имя клиента", "Регион клиента", "Все email адреса основного контакта"]
@@ -126,7 +133,7 @@ def test_a_refused_save_names_each_field_keeps_the_input_and_stores_nothing(web_
     file_id = str(upload.json()["id"])
     before = _count(web_app)
     form = {
-        "stage_id": "4",
+        "stage_id": _new_stage(web_app),
         "action": "whatsapp_message",
         "timing": "delayed",
         "delay_value": "abc",
@@ -161,10 +168,13 @@ def test_a_refused_save_names_each_field_keeps_the_input_and_stores_nothing(web_
 
 
 def test_a_valid_save_redirects_to_the_list_and_reopens_as_saved(web_app: Crm, admin: TestClient) -> None:
-    form = dict(VALID, channel_id=_wazzup_channel(web_app), text="Строка 1\r\nСтрока 2 <script>alert(1)</script>")
+    form = dict(_valid(web_app), text="Строка 1\r\nСтрока 2 <script>alert(1)</script>")
     answer = admin.post("/settings/business-processes/new", data=form)
     assert answer.status_code == 303
-    found = re.fullmatch(r"/settings/business-processes\?funnel_id=2&saved=(\d+)", answer.headers["location"])
+    funnel_id = web_app.funnel("Воронка 2")
+    found = re.fullmatch(
+        rf"/settings/business-processes\?funnel_id={funnel_id}&saved=(\d+)", answer.headers["location"]
+    )
     assert found
     process_id = int(found.group(1))
     with web_app.database.session() as session:
@@ -183,19 +193,22 @@ def test_a_valid_save_redirects_to_the_list_and_reopens_as_saved(web_app: Crm, a
 def test_a_service_no_longer_available_stays_chosen_and_marked(web_app: Crm, admin: TestClient) -> None:
     with web_app.database.session() as session:
         draft = business_processes.ProcessDraft(
-            stage_id=4, provider="wazzup", channel_id=_wazzup_channel(web_app), text="x"
+            stage_id=web_app.stage("Воронка 2", "Новая"),
+            provider="wazzup",
+            channel_id=_wazzup_channel(web_app),
+            text="x",
         )
         process = business_processes.save(session, draft)
         integrations.disconnect(session, "wazzup")
     html = admin.get(f"/settings/business-processes/{process.id}/edit").text
     assert '<option value="wazzup" selected>Wazzup (недоступен)</option>' in html
-    answer = admin.post(f"/settings/business-processes/{process.id}/edit", data=dict(VALID, channel_id="2"))
+    answer = admin.post(f"/settings/business-processes/{process.id}/edit", data=_valid(web_app))
     assert answer.status_code == 422
     assert "Выберите сервис: сервис Wazzup недоступен: интеграция отключена" in answer.text
 
 
 def test_list_shows_stages_of_the_chosen_funnel_and_deletes(web_app: Crm, admin: TestClient) -> None:
-    html = admin.get("/settings/business-processes?funnel_id=2").text
+    html = admin.get(f"/settings/business-processes?funnel_id={web_app.funnel('Воронка 2')}").text
     assert re.findall(r'<h2 id="stage-\d+">([^<]+)</h2>', html) == ["Новая", "В работе", "Оплата"]
     assert 'aria-label="Добавить бизнес-процесс на этап «Новая»"' in html
     assert 'aria-current="page" class="current">Воронка 2<' in html
@@ -211,5 +224,5 @@ def test_a_manager_may_not_open_or_save_business_processes(web_app: Crm, manager
     assert manager.get("/settings/business-processes").status_code == 403
     assert manager.get("/settings/business-processes/new").status_code == 403
     before = _count(web_app)
-    assert manager.post("/settings/business-processes/new", data=VALID).status_code == 403
+    assert manager.post("/settings/business-processes/new", data=_valid(web_app)).status_code == 403
     assert _count(web_app) == before
