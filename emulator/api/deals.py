@@ -105,6 +105,7 @@ def change_stage(
 ) -> ChangeResult:
     deal = deals.get_deal(session, deal_id)
     changed = deals.change_stage(session, deal, body.stage_id, user)
+    session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
 
 
@@ -114,6 +115,7 @@ def change_funnel(
 ) -> ChangeResult:
     deal = deals.get_deal(session, deal_id)
     changed = deals.change_funnel(session, deal, body.funnel_id, body.stage_id, user)
+    session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
 
 
@@ -123,6 +125,7 @@ def press_button(
 ) -> ChangeResult:
     deal = deals.get_deal(session, deal_id)
     changed = deals.press_button(session, deal, button_id, user)
+    session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
 
 
