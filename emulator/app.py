@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from emulator.api import auth, business_processes, control, deals, error_handlers, files, integrations, webhooks
 from emulator.automation.scheduler import Scheduler
 from emulator.db import Database
+from emulator.request_slots import request_slot
 from emulator.settings import Settings
 
 
@@ -33,6 +34,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="CRM: эмулятор",
         description="Эталонная CRM: сделки, воронки, интеграции и бизнес-процессы «Отправить сообщение в WhatsApp».",
         lifespan=lifespan,
+        # First of every route's dependencies: a bounded number of requests at work at once (the module says why).
+        dependencies=[Depends(request_slot, scope="function")],
     )
     app.state.settings = settings
     app.state.database = database

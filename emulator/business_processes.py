@@ -243,10 +243,18 @@ def _signature(process: BusinessProcess) -> tuple[Any, ...]:
     )
 
 
-def save(session: Session, draft: ProcessDraft, process_id: int | None = None) -> BusinessProcess:
-    """Create or update; any invalid field refuses the whole save."""
+def save(
+    session: Session, draft: ProcessDraft, process_id: int | None = None, *, keep_refused_files: bool = False
+) -> BusinessProcess:
+    """Create or update; any invalid field refuses the whole save, and then the files uploaded for it that
+    nothing uses are deleted, unless ``keep_refused_files`` (the editor shows them again with the refusal)."""
     process = get_process(session, process_id) if process_id is not None else None
-    valid = validate(session, draft)
+    try:
+        valid = validate(session, draft)
+    except ValidationFailed:
+        if not keep_refused_files:
+            _discard_files_of_refused(session, draft)
+        raise
     now = clock.now()
     if process is None:
         position = session.scalar(
@@ -285,6 +293,16 @@ def save(session: Session, draft: ProcessDraft, process_id: int | None = None) -
     session.flush()
     session.refresh(process)
     return process
+
+
+def _discard_files_of_refused(session: Session, draft: ProcessDraft) -> None:
+    """A refused save stores nothing, and the files uploaded for it that nothing else uses go too: the unit
+    of work is rolled back and only their deletion is committed (the caller's rollback then finds nothing)."""
+    raw = draft.file_ids if isinstance(draft.file_ids, list) else []
+    ids = [file_id for file_id in map(_as_int, raw) if file_id is not None]
+    session.rollback()
+    if files.discard_refused(session, ids):
+        session.commit()
 
 
 def get_process(session: Session, process_id: int) -> BusinessProcess:

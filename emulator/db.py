@@ -59,9 +59,14 @@ def rowcount_of(result: Result[Any]) -> int:
 
 def make_engine(database_url: str) -> Engine:
     if database_url.startswith("sqlite"):
+        # No cap on connections (max_overflow=-1): a SQLite connection is a file handle, and a capped
+        # pool let requests that held connections wait for worker threads taken by requests waiting for
+        # connections. Concurrency is bounded by emulator/request_slots.py instead.
         engine = create_engine(
             database_url,
             connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=10,
+            max_overflow=-1,
         )
 
         @event.listens_for(engine, "connect")

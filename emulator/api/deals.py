@@ -106,6 +106,7 @@ def change_stage(
 ) -> ChangeResult:
     deal = deals.get_deal(session, deal_id)
     changed = deals.change_stage(session, deal, body.stage_id, user)
+    session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
 
 
@@ -115,6 +116,7 @@ def change_funnel(
 ) -> ChangeResult:
     deal = deals.get_deal(session, deal_id)
     changed = deals.change_funnel(session, deal, body.funnel_id, body.stage_id, user)
+    session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
 
 
@@ -124,6 +126,7 @@ def press_button(
 ) -> ChangeResult:
     deal = deals.get_deal(session, deal_id)
     changed = deals.press_button(session, deal, button_id, user)
+    session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
 
 

@@ -30,4 +30,6 @@ def download(token: str, filename: str, session: SessionDep) -> FileResponse:
     stored = session.scalar(select(StoredFile).where(StoredFile.public_token == token))
     if stored is None or stored.filename != filename or not Path(stored.storage_path).exists():
         raise NotFound("Файл", filename)
-    return FileResponse(stored.storage_path, media_type=stored.content_type, filename=stored.filename)
+    # Always a download (never shown inline from the CRM's origin), the declared type taken as it is.
+    headers = {"Content-Disposition": files.content_disposition(stored.filename), "X-Content-Type-Options": "nosniff"}
+    return FileResponse(stored.storage_path, media_type=stored.content_type, headers=headers)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, text, update
 
-from emulator import clock
+from emulator import clock, files
 from emulator.automation import delivery, reconciliation, run_execution
 from emulator.db import Database, rowcount_of
 from emulator.model_enums import RunStatus
@@ -35,6 +35,7 @@ class DueReport:
     attempts: int = 0
     recovered: int = 0
     checks: int = 0
+    swept: int = 0  # uploads nothing used for a day (emulator/files.py)
 
 
 class Scheduler:
@@ -107,6 +108,8 @@ class Scheduler:
         with self.stand_lock(exclusive):
             with self.database.session() as session:
                 report.recovered = delivery.recover_interrupted(session, clock.now(), self.lease)
+            with self.database.session() as session:
+                report.swept = files.sweep(session, self.settings.files_dir, clock.now())
             for _ in range(max_steps):
                 if self._claim_and_execute_run():
                     report.runs += 1

@@ -91,7 +91,8 @@ def _save(
     request: Request, session: Session, settings: PageSettings, form: EditorForm, process_id: int | None
 ) -> Response:
     try:
-        process = business_processes.save(session, form.draft(), process_id)
+        # The refused editor keeps the chosen files; the scheduler's sweep removes them if it is abandoned.
+        process = business_processes.save(session, form.draft(), process_id, keep_refused_files=True)
     except ValidationFailed as exc:
         session.rollback()
         stage = _stage_of_refused(session, form, process_id)
