@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, DateTime, Engine, Enum as SqlEnum, Result, create_engine, event
+from sqlalchemy import CursorResult, DateTime, Engine, Enum as SqlEnum, Result, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -62,12 +62,9 @@ def make_engine(database_url: str) -> Engine:
         # No cap on connections (max_overflow=-1): a SQLite connection is a file handle, and a capped
         # pool let requests that held connections wait for worker threads taken by requests waiting for
         # connections. Concurrency is bounded by emulator/request_slots.py instead.
-        engine = create_engine(
-            database_url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=10,
-            max_overflow=-1,
-        )
+        in_memory = make_url(database_url).database in (None, "", ":memory:")
+        pool: dict[str, Any] = {} if in_memory else {"pool_size": 10, "max_overflow": -1}
+        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
