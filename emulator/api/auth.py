@@ -26,6 +26,8 @@ class TokenOut(BaseModel):
 
 
 def check_password(session: SessionDep, login: str, password: str) -> User | None:
+    if "\x00" in login + password:  # no login or password holds NUL (and PostgreSQL could not compare it)
+        return None
     user = session.scalar(select(User).where(User.login == login.strip()))
     if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
         return None
