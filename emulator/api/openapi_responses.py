@@ -32,6 +32,8 @@ DESCRIPTIONS = {
     "422": "Поля не прошли проверку: каждое названо, с причиной",
 }
 METHODS = ("get", "put", "post", "delete", "patch")
+# Answers a route gives by itself, not through a dependency that can be looked at.
+OWN_CODES = {("post", "/api/auth/token"): {"401"}}  # a wrong login or password
 
 
 def _api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
@@ -63,7 +65,7 @@ def declare(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
             route = routes.get((path, method))
             calls = set(_calls(route.dependant)) if route is not None else set()
             has_input = bool(operation.get("parameters") or operation.get("requestBody"))
-            codes = {"413"}
+            codes = {"413", *OWN_CODES.get((method, path), set())}
             if has_input:
                 codes |= {"404", "422"}
             if operation.get("requestBody"):
