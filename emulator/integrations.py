@@ -32,6 +32,8 @@ def list_integrations(session: Session) -> list[Integration]:
 
 
 def get_integration(session: Session, provider: str) -> Integration:
+    if provider not in CARDS_BY_PROVIDER:  # a name from a request: only the catalogue's reach the database
+        raise NotFound("Интеграция", provider)
     integration = session.scalar(select(Integration).where(Integration.provider == provider))
     if integration is None:
         raise NotFound("Интеграция", provider)

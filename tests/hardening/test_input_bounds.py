@@ -196,3 +196,21 @@ def test_a_task_due_within_the_bounds_is_added(crm: Crm) -> None:
     assert answer.json()["due_relative"] == "31.12.2099 в 23:59"
     card = crm.http.get(crm.url(f"/deals/{DEMO_DEAL}"))
     assert card.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/integrations/{name}"),
+        ("POST", "/api/integrations/{name}/connect"),
+        ("POST", "/api/integrations/{name}/disconnect"),
+        ("POST", "/api/integrations/{name}/channels/sync"),
+        ("POST", "/api/integrations/{name}/webhook-secret/rotate"),
+        ("POST", "/api/webhooks/{name}"),
+        ("POST", "/api/webhooks/{name}/secret"),
+        ("GET", "/settings/integrations/{name}"),
+    ],
+)
+def test_a_nul_character_in_a_provider_name_is_not_found(crm: Crm, method: str, path: str) -> None:
+    answer = crm.http.request(method, crm.url(path.replace("{name}", "wazzup%00")), json={})
+    assert answer.status_code == 404, answer.text[:300]
