@@ -214,3 +214,22 @@ def test_a_task_due_within_the_bounds_is_added(crm: Crm) -> None:
 def test_a_nul_character_in_a_provider_name_is_not_found(crm: Crm, method: str, path: str) -> None:
     answer = crm.http.request(method, crm.url(path.replace("{name}", "wazzup%00")), json={})
     assert answer.status_code == 404, answer.text[:300]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"api_key": "key\nX-Injected: 1"}, "api_key"),
+        ({"api_key": "ключ-😀"}, "api_key"),
+        ({"api_key": "demo-default-key", "base_url": "http://[::1"}, "base_url"),
+        ({"api_key": "demo-default-key", "base_url": "http://host/\x7fpath"}, "base_url"),
+    ],
+    ids=["newline in the key", "emoji in the key", "broken IPv6 address", "control character in the address"],
+)
+def test_a_key_or_address_that_cannot_travel_is_a_refused_field(crm: Crm, body: dict[str, str], field: str) -> None:
+    """An API key goes into an HTTP header and the address into a URL: refused by name before any call."""
+    answer = crm.http.post(crm.url("/api/integrations/default/connect"), json=body)
+    assert answer.status_code == 422, answer.text
+    assert [e["field"] for e in answer.json()["errors"]] == [field]
+    page = crm.http.post(crm.url("/settings/integrations/default/connect"), data=body, allow_redirects=False)
+    assert page.status_code == 422, page.text[:300]
