@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from emulator.api import openapi_responses
 from emulator.api.bounded_fields import OWN_ERROR_TYPES
@@ -36,6 +38,7 @@ API_FIELD_LABELS = {
     "login": "Логин",
     "password": "Пароль",
     "enabled": "Включён",
+    "file": "Файл",
 }
 
 # pydantic's refusals in Russian, by their type; ``{name}`` is filled from the error's context.
@@ -71,6 +74,14 @@ MESSAGES = {
     "timezone_aware": "укажите часовой пояс",
     "literal_error": "недопустимое значение",
     "enum": "недопустимое значение",
+}
+
+
+# FastAPI's and Starlette's own refusals, in Russian like the CRM's.
+HTTP_DETAILS = {
+    "There was an error parsing the body": "Тело запроса не прочитать: проверьте Content-Type и формат",
+    "Not Found": "Не найдено",
+    "Method Not Allowed": "Метод не поддерживается для этого адреса",
 }
 
 
@@ -114,6 +125,12 @@ def install(app: FastAPI) -> None:
             field = _field_of(tuple(error.get("loc", ())))
             errors.append(FieldErrorOut(field=field, label=_label(field), message=_message(error)))
         return refusal(errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_refused(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc.detail, str) and exc.detail in HTTP_DETAILS:
+            exc = StarletteHTTPException(exc.status_code, HTTP_DETAILS[exc.detail], headers=exc.headers)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> JSONResponse:
