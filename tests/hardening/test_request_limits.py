@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import MutableMapping
+from collections.abc import Coroutine, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,13 @@ def app(tmp_path: Path) -> FastAPI:
     database.create_schema()
     seed.reset(database, with_processes=False)  # the admin's token is valid: the refusal is about the size
     return create_app(settings, database)
+
+
+def _run(call: Coroutine[Any, Any, None]) -> None:
+    """The application call on a loop of its own, in its own thread (the suite's browser tests keep an
+    event loop running in the main thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, call).result()
 
 
 class Body:
@@ -80,7 +88,7 @@ def _call(app: FastAPI, path: str, headers: dict[str, str], body: Body) -> tuple
     async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, body.receive, send))
+    _run(app(scope, body.receive, send))
     start = next(m for m in sent if m["type"] == "http.response.start")
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     answer_headers = {k.decode(): v.decode() for k, v in start["headers"]}
@@ -139,7 +147,7 @@ def test_a_body_within_the_limit_is_read_whole(app: FastAPI) -> None:
         "path": "/api/webhooks/wazzup/x", "raw_path": b"/api/webhooks/wazzup/x", "query_string": b"",
         "root_path": "", "headers": [], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2), "state": {},
     }  # fmt: skip
-    asyncio.run(app(scope, receive, send))
+    _run(app(scope, receive, send))
     assert next(m for m in sent if m["type"] == "http.response.start")["status"] == 200
 
 
