@@ -11,6 +11,7 @@ from fastapi_offline import FastAPIOffline
 from emulator.api import auth, business_processes, control, deals, error_handlers, files, integrations, webhooks
 from emulator.automation.scheduler import Scheduler
 from emulator.db import Database
+from emulator.request_limits import RequestLimits
 from emulator.request_slots import request_slot
 from emulator.settings import Settings
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database
     app.state.scheduler = scheduler
     error_handlers.install(app)
+    app.add_middleware(RequestLimits)
     for router in (
         auth.router,
         deals.router,

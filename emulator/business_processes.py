@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from emulator import clock, files, parameters
+from emulator import clock, files, parameters, row_ids
 from emulator.automation import triggers
 from emulator.errors import FieldError, NotFound, ValidationFailed
 from emulator.integrations import unavailability_reason
@@ -84,12 +84,16 @@ class _Collector:
         self.errors.append(FieldError(name, FIELD_LABELS[name], message))
 
 
+MAX_INT_DIGITS = 18  # longer is no id and no delay; int() of thousands of digits refuses (or takes long)
+
+
 def _as_int(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    digits = value.strip().removeprefix("-") if isinstance(value, str) else ""
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_INT_DIGITS:
         return int(value.strip())
     return None
 
@@ -138,7 +142,7 @@ def _validate_service(session: Session, draft: ProcessDraft, errors: _Collector)
     if draft.channel_id in (None, ""):
         errors.add("channel_id", "выберите канал")
         return provider, None
-    channel = session.get(Channel, channel_id) if channel_id is not None else None
+    channel = row_ids.get(session, Channel, channel_id)
     integration = session.get(Integration, channel.integration_id) if channel else None
     if channel is None or integration is None or integration.provider != provider:
         errors.add("channel_id", f"канал не принадлежит сервису {PROVIDER_LABELS[provider]}")
@@ -159,7 +163,7 @@ def _validate_files(session: Session, draft: ProcessDraft, errors: _Collector) -
     stored: list[StoredFile] = []
     for raw_id in raw:
         file_id = _as_int(raw_id)
-        item = session.get(StoredFile, file_id) if file_id is not None else None
+        item = row_ids.get(session, StoredFile, file_id)
         if item is None:
             errors.add("file_ids", f"файл {raw_id} не найден")
             continue
@@ -178,6 +182,8 @@ def _validate_text(session: Session, text: Any, has_files: bool, errors: _Collec
     if not isinstance(text, str):
         errors.add("text", "ожидается текст")
         return ""
+    if "\x00" in text:
+        errors.add("text", "недопустимый символ NUL (\\0)")
     if not text.strip() and not has_files:
         errors.add("text", "введите текст сообщения или прикрепите файл")
     if len(text) > MAX_TEXT_LENGTH:
@@ -191,7 +197,7 @@ def _validate_text(session: Session, text: Any, has_files: bool, errors: _Collec
 def validate(session: Session, draft: ProcessDraft) -> _Valid:
     errors = _Collector()
     stage_id = _as_int(draft.stage_id)
-    stage = session.get(Stage, stage_id) if stage_id is not None else None
+    stage = row_ids.get(session, Stage, stage_id)
     if stage is None:
         errors.add("stage_id", f"этап {draft.stage_id} не найден")
     if draft.action not in ACTION_LABELS:
@@ -306,7 +312,7 @@ def _discard_files_of_refused(session: Session, draft: ProcessDraft) -> None:
 
 
 def get_process(session: Session, process_id: int) -> BusinessProcess:
-    process = session.get(BusinessProcess, process_id)
+    process = row_ids.get(session, BusinessProcess, process_id)
     if process is None or process.deleted_at is not None:
         raise NotFound("Бизнес-процесс", process_id)
     return process

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from emulator import clock, timeline
+from emulator import clock, row_ids, timeline
 from emulator.automation import triggers
 from emulator.errors import NotFound, ValidationFailed
 from emulator.models import CustomField, CustomFieldValue, Deal, DealButton, Funnel, Stage, User
 
 
 def get_deal(session: Session, deal_id: int) -> Deal:
-    deal = session.get(Deal, deal_id)
+    deal = row_ids.get(session, Deal, deal_id)
     if deal is None or deal.deleted_at is not None:
         raise NotFound("Сделка", deal_id)
     return deal
@@ -29,7 +29,7 @@ def list_deals(session: Session) -> list[Deal]:
 
 
 def get_funnel(session: Session, funnel_id: int) -> Funnel:
-    funnel = session.get(Funnel, funnel_id)
+    funnel = row_ids.get(session, Funnel, funnel_id)
     if funnel is None:
         raise NotFound("Воронка", funnel_id)
     return funnel
@@ -40,7 +40,7 @@ def list_funnels(session: Session) -> list[Funnel]:
 
 
 def get_stage(session: Session, stage_id: int) -> Stage:
-    stage = session.get(Stage, stage_id)
+    stage = row_ids.get(session, Stage, stage_id)
     if stage is None:
         raise NotFound("Этап", stage_id)
     return stage
@@ -49,7 +49,7 @@ def get_stage(session: Session, stage_id: int) -> Stage:
 def _user(session: Session, user_id: int | None, field: str, label: str) -> User | None:
     if user_id is None:
         return None
-    user = session.get(User, user_id)
+    user = row_ids.get(session, User, user_id)
     if user is None:
         raise ValidationFailed.one(field, label, f"пользователь {user_id} не найден")
     return user
@@ -60,7 +60,7 @@ def _stage_of_funnel(session: Session, funnel: Funnel, stage_id: int | None) -> 
         if not funnel.stages:
             raise ValidationFailed.one("stage_id", "Этап", f"в воронке «{funnel.name}» нет этапов")
         return funnel.stages[0]
-    stage = session.get(Stage, stage_id)
+    stage = row_ids.get(session, Stage, stage_id)
     if stage is None or stage.funnel_id != funnel.id:
         raise ValidationFailed.one("stage_id", "Этап", f"этап {stage_id} не принадлежит воронке «{funnel.name}»")
     return stage
@@ -78,7 +78,7 @@ def create_deal(
     author: User | None,
 ) -> Deal:
     """A new deal starts in its stage; creation itself does not run the stage's processes."""
-    funnel = session.get(Funnel, funnel_id)
+    funnel = row_ids.get(session, Funnel, funnel_id)
     if funnel is None:
         raise ValidationFailed.one("funnel_id", "Воронка", f"воронка {funnel_id} не найдена")
     stage = _stage_of_funnel(session, funnel, stage_id)
@@ -117,7 +117,7 @@ def change_stage(session: Session, deal: Deal, stage_id: int, author: User | Non
 
 
 def change_funnel(session: Session, deal: Deal, funnel_id: int, stage_id: int | None, author: User | None) -> bool:
-    funnel = session.get(Funnel, funnel_id)
+    funnel = row_ids.get(session, Funnel, funnel_id)
     if funnel is None:
         raise ValidationFailed.one("funnel_id", "Воронка", f"воронка {funnel_id} не найдена")
     if funnel.id == deal.funnel_id:
@@ -144,7 +144,7 @@ def buttons(session: Session, deal: Deal) -> list[DealButton]:
 
 
 def press_button(session: Session, deal: Deal, button_id: int, author: User | None) -> bool:
-    button = session.get(DealButton, button_id)
+    button = row_ids.get(session, DealButton, button_id)
     if button is None or button.funnel_id != deal.funnel_id:
         raise NotFound("Кнопка", button_id)
     return change_stage(session, deal, button.target_stage_id, author)
@@ -190,7 +190,7 @@ def update_deal(session: Session, deal: Deal, changes: DealChanges, author: User
 
 def _set_custom_fields(session: Session, deal: Deal, values: dict[int, str]) -> None:
     for field_id, value in values.items():
-        if session.get(CustomField, field_id) is None:
+        if row_ids.get(session, CustomField, field_id) is None:
             raise ValidationFailed.one("custom_fields", "Поля сделки", f"поле {field_id} не найдено")
         existing = session.scalar(
             select(CustomFieldValue).where(CustomFieldValue.deal_id == deal.id, CustomFieldValue.field_id == field_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +33,8 @@ def list_integrations(session: Session) -> list[Integration]:
 
 
 def get_integration(session: Session, provider: str) -> Integration:
+    if provider not in CARDS_BY_PROVIDER:  # a name from a request: only the catalogue's reach the database
+        raise NotFound("Интеграция", provider)
     integration = session.scalar(select(Integration).where(Integration.provider == provider))
     if integration is None:
         raise NotFound("Интеграция", provider)
@@ -89,6 +92,15 @@ def _apply_channels(session: Session, integration: Integration, infos: list[Chan
     session.flush()
 
 
+def _is_http_address(url: str) -> bool:
+    if not url.isascii() or any(ch.isspace() or not ch.isprintable() for ch in url):
+        return False
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # "http://[::1" and the like
+        return False
+
+
 def connect(
     session: Session, settings: Settings, provider: str, api_key: str, base_url: str | None = None
 ) -> Integration:
@@ -99,9 +111,13 @@ def connect(
         raise ValidationFailed.one("api_key", API_KEY_LABEL, "обязательное поле")
     if len(key) > 300:
         raise ValidationFailed.one("api_key", API_KEY_LABEL, "не длиннее 300 символов")
+    if not all("!" <= ch <= "~" for ch in key):  # it travels in an HTTP header: visible ASCII only
+        raise ValidationFailed.one("api_key", API_KEY_LABEL, "только латинские буквы, цифры и знаки, без пробелов")
     url = (base_url or "").strip() or None
     if url is not None and not url.startswith(("http://", "https://")):
         raise ValidationFailed.one("base_url", BASE_URL_LABEL, "адрес должен начинаться с http:// или https://")
+    if url is not None and not _is_http_address(url):
+        raise ValidationFailed.one("base_url", BASE_URL_LABEL, "некорректный адрес")
     if provider in MESSAGING_PROVIDERS:
         candidate = Credentials(api_key=key, base_url=(url or settings.provider_base_url(provider)).rstrip("/"))
         if integration.webhook_secret is None:

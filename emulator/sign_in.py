@@ -29,6 +29,8 @@ class TooManyAttempts(Exception):
 def authenticate(session: Session, login: str, password: str, now: dt.datetime) -> User | None:
     """The user whose password this is, or None; raises :class:`TooManyAttempts` over the limit (before the
     password is even checked, so a locked login tells nothing about a guess)."""
+    if "\x00" in login + password:  # no login or password holds NUL (and PostgreSQL could not compare it)
+        return None
     wait = login_throttle.retry_after(session, login, now)
     if wait is not None:
         raise TooManyAttempts(login, wait)

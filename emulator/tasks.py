@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from emulator import row_ids
 from emulator.errors import NotFound, ValidationFailed
 from emulator.models import Deal, Task
 
@@ -22,7 +23,7 @@ def add_task(session: Session, deal: Deal, title: str, due_at: dt.datetime) -> T
 
 
 def set_done(session: Session, deal: Deal, task_id: int, done: bool) -> Task:
-    task = session.get(Task, task_id)
+    task = row_ids.get(session, Task, task_id)
     if task is None or task.deal_id != deal.id:
         raise NotFound("Задача", task_id)
     task.done = done

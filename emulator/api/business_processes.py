@@ -8,6 +8,7 @@ from sqlalchemy import select
 from emulator import business_processes
 from emulator.api import presenters
 from emulator.api.bearer_route import BearerRoute
+from emulator.api.bounded_fields import RowId
 from emulator.api.dependencies import AdminDep, SessionDep, SettingsDep
 from emulator.api.process_schemas import EditorOptions, OptionOut, ProcessIn, ProcessOut, ServiceOut
 from emulator.integrations import available_services
@@ -54,7 +55,7 @@ def editor_options(session: SessionDep, _: AdminDep) -> EditorOptions:
 
 @router.get("", response_model=list[ProcessOut])
 def list_processes(
-    session: SessionDep, settings: SettingsDep, _: AdminDep, stage_id: int | None = None
+    session: SessionDep, settings: SettingsDep, _: AdminDep, stage_id: RowId | None = None
 ) -> list[ProcessOut]:
     return [presenters.process_out(settings, p) for p in business_processes.list_processes(session, stage_id)]
 

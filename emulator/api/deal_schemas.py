@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from emulator.api.bounded_fields import RowId, TaskDue, Text
+
 
 class Ref(BaseModel):
     id: int
@@ -33,15 +35,15 @@ class FunnelOut(BaseModel):
 
 
 class PhoneIn(BaseModel):
-    value: str
-    kind: str = "Мобильный"
+    value: Text
+    kind: Text = "Мобильный"
 
 
 class ContactIn(BaseModel):
-    name: str = ""
+    name: Text = ""
     is_primary: bool = False
     phones: list[PhoneIn] = Field(default_factory=list)
-    emails: list[str] = Field(default_factory=list)
+    emails: list[Text] = Field(default_factory=list)
 
 
 class ContactOut(ContactIn):
@@ -51,8 +53,8 @@ class ContactOut(ContactIn):
 
 
 class TaskIn(BaseModel):
-    title: str
-    due_at: dt.datetime
+    title: Text
+    due_at: TaskDue
 
 
 class TaskOut(BaseModel):
@@ -88,30 +90,30 @@ class DealOut(BaseModel):
 
 
 class DealCreate(BaseModel):
-    funnel_id: int
-    stage_id: int | None = None
-    title: str = ""
-    client_name: str = ""
-    client_region: str | None = None
-    responsible_id: int | None = None
+    funnel_id: RowId
+    stage_id: RowId | None = None
+    title: Text = ""
+    client_name: Text = ""
+    client_region: Text | None = None
+    responsible_id: RowId | None = None
     contacts: list[ContactIn] = Field(default_factory=list)
 
 
 class DealUpdate(BaseModel):
-    title: str | None = None
-    client_name: str | None = None
-    client_region: str | None = None
-    responsible_id: int | None = None
-    custom_fields: dict[int, str] | None = None
+    title: Text | None = None
+    client_name: Text | None = None
+    client_region: Text | None = None
+    responsible_id: RowId | None = None
+    custom_fields: dict[RowId, Text] | None = None
 
 
 class StageChange(BaseModel):
-    stage_id: int
+    stage_id: RowId
 
 
 class FunnelChange(BaseModel):
-    funnel_id: int
-    stage_id: int | None = None
+    funnel_id: RowId
+    stage_id: RowId | None = None
 
 
 class ChangeResult(BaseModel):
@@ -187,7 +189,7 @@ class RunOut(BaseModel):
 
 
 class CustomFieldIn(BaseModel):
-    name: str
+    name: Text
 
 
 class CustomFieldOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from emulator import contacts, deals, relative_time, replies, tasks, timeline
+from emulator import contacts, deals, relative_time, replies, row_ids, tasks, timeline
 from emulator.api import presenters
 from emulator.api.bearer_route import BearerRoute
 from emulator.api.deal_schemas import (
@@ -201,7 +201,7 @@ def get_runs(deal_id: int, session: SessionDep, _: UserDep) -> list[RunOut]:
 
 @router.post("/runs/{run_id}/cancel", response_model=RunOut)
 def cancel_run(run_id: int, session: SessionDep, user: UserDep) -> RunOut:
-    run = session.get(ProcessRun, run_id)
+    run = row_ids.get(session, ProcessRun, run_id)
     if run is None:
         raise NotFound("Запуск", run_id)
     deals.get_deal(session, run.deal_id)

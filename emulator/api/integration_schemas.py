@@ -6,12 +6,13 @@ import datetime as dt
 
 from pydantic import BaseModel
 
+from emulator.api.bounded_fields import Text
 from emulator.api.process_schemas import ChannelRef
 
 
 class ConnectIn(BaseModel):
-    api_key: str = ""
-    base_url: str | None = None
+    api_key: Text = ""
+    base_url: Text | None = None
 
 
 class IntegrationOut(BaseModel):

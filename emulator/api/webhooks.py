@@ -8,15 +8,29 @@ address the CRM registered); the adapter authenticates and reads the call, and
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, status
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Request, status
 from fastapi.responses import JSONResponse
 
 from emulator.api.dependencies import SessionDep, SettingsDep
+from emulator.api.error_schemas import ErrorOut, WebhookAnswerOut, WebhookRefusalOut
 from emulator.automation import webhook_intake
 from emulator.providers.base import IncomingWebhook
 from emulator.vocabulary import MESSAGING_PROVIDERS
 
 router = APIRouter(prefix="/api/webhooks", tags=["Вебхуки провайдеров"])
+
+# What a webhook answers, declared: the body is the provider's own JSON (any value; the adapter reads it).
+ANSWERS: dict[int | str, dict[str, Any]] = {
+    200: {"model": WebhookAnswerOut, "description": "Вебхук принят"},
+    400: {"model": WebhookRefusalOut, "description": "Тело вебхука не прочитать (не JSON, не UTF-8, NUL, вложенность)"},
+    401: {"model": WebhookRefusalOut, "description": "Вебхук не от провайдера: неверный секрет, токен или подпись"},
+    404: {"model": ErrorOut, "description": "Нет вебхука для такого провайдера"},
+}
+# The providers the CRM takes webhooks from, documented as such; any other name is a 404.
+Provider = Annotated[str, Path(json_schema_extra={"enum": list(MESSAGING_PROVIDERS)})]
+PROVIDER_JSON = {"requestBody": {"required": False, "content": {"application/json": {"schema": {}}}}}
 
 
 async def _receive(
@@ -34,16 +48,23 @@ async def _receive(
     return JSONResponse(answer.body, status_code=answer.status)
 
 
-@router.post("/{provider}", operation_id="provider_webhook")
-@router.patch("/{provider}", operation_id="provider_webhook_edit")
-async def webhook(provider: str, request: Request, session: SessionDep, settings: SettingsDep) -> JSONResponse:
+@router.post("/{provider}", operation_id="provider_webhook", responses=ANSWERS, openapi_extra=PROVIDER_JSON)
+@router.patch("/{provider}", operation_id="provider_webhook_edit", responses=ANSWERS, openapi_extra=PROVIDER_JSON)
+async def webhook(provider: Provider, request: Request, session: SessionDep, settings: SettingsDep) -> JSONResponse:
     return await _receive(request, session, settings, provider, None)
 
 
-@router.post("/{provider}/{token}", operation_id="provider_webhook_with_secret")
-@router.patch("/{provider}/{token}", operation_id="provider_webhook_with_secret_edit")
+@router.post(
+    "/{provider}/{token}", operation_id="provider_webhook_with_secret", responses=ANSWERS, openapi_extra=PROVIDER_JSON
+)
+@router.patch(
+    "/{provider}/{token}",
+    operation_id="provider_webhook_with_secret_edit",
+    responses=ANSWERS,
+    openapi_extra=PROVIDER_JSON,
+)
 async def webhook_with_secret(
-    provider: str, token: str, request: Request, session: SessionDep, settings: SettingsDep
+    provider: Provider, token: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> JSONResponse:
     """The address carries the secret (Wazzup signs nothing: its registered URI is the secret)."""
     return await _receive(request, session, settings, provider, token)

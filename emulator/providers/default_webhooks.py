@@ -15,12 +15,12 @@ import base64
 import binascii
 import datetime as dt
 import hmac
-import json
 from typing import Any
 
 from standardwebhooks import Webhook
 
 from emulator.model_enums import MessageStatus
+from emulator.providers import webhook_json
 from emulator.providers.base import (
     IncomingWebhook,
     ReplyEvent,
@@ -64,8 +64,8 @@ def _signatures(header: str) -> list[bytes]:
 
 def _is_test(body: bytes) -> bool:
     try:
-        event = json.loads(body)
-    except ValueError:
+        event = webhook_json.parse(body)
+    except webhook_json.UnreadableBody:
         return False
     return isinstance(event, dict) and event.get("type") == "webhook.test"
 
@@ -104,9 +104,9 @@ def read(incoming: IncomingWebhook, trust: WebhookTrust) -> WebhookReading:
     if not any(_signed_by(secret, webhook_id, moment, body, given) for secret in trust.secrets if secret):
         return WebhookRefused(401, "неверная подпись вебхука")
     try:
-        event = json.loads(body)
-    except ValueError:
-        return WebhookRefused(400, "тело вебхука не JSON")
+        event = webhook_json.parse(incoming.body)
+    except webhook_json.UnreadableBody as exc:
+        return WebhookRefused(400, str(exc))
     if not isinstance(event, dict):
         return WebhookRefused(400, "тело вебхука не объект JSON")
     raw_data = event.get("data")

@@ -13,13 +13,12 @@ Status webhooks carry ``X-Auth-Token: <target key>`` and name the message by one
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 import requests
 
 from emulator.model_enums import MessageStatus
-from emulator.providers import http
+from emulator.providers import http, webhook_json
 from emulator.providers.base import (
     Accepted,
     AuthRejected,
@@ -199,9 +198,9 @@ class I2crmAdapter:
         if not token or not any(hmac.compare_digest(token.encode(), key.encode()) for key in trust.channel_keys):
             return WebhookRefused(401, "неверный X-Auth-Token")
         try:
-            body = json.loads(incoming.body or b"null")
-        except ValueError:
-            return WebhookRefused(400, "тело вебхука не JSON")
+            body = webhook_json.parse(incoming.body)
+        except webhook_json.UnreadableBody as exc:
+            return WebhookRefused(400, str(exc))
         if not isinstance(body, dict) or body.get("type") != "status" or not body.get("external_id"):
             return WebhookRead()
         status = STATUSES.get(str(body.get("status"))) if incoming.method == "POST" else None

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import json
 import secrets
 from typing import Any
 
 import requests
 
 from emulator.model_enums import MessageStatus
-from emulator.providers import http
+from emulator.providers import http, webhook_json
 from emulator.providers.base import (
     Accepted,
     AuthRejected,
@@ -225,16 +224,20 @@ class WazzupAdapter:
         while the CRM is still registering the address (its new secret is not saved yet).
         """
         try:
-            body = json.loads(incoming.body or b"null")
-        except ValueError:
-            body = None
+            body = webhook_json.parse(incoming.body)
+            unreadable = ""
+        except webhook_json.UnreadableBody as exc:
+            body, unreadable = None, str(exc)
         if body == {"test": True}:
             return WebhookRead()
         token = incoming.path_token or ""
         if not any(hmac.compare_digest(token.encode(), secret.encode()) for secret in trust.secrets if secret):
             return WebhookRefused(401, "неверный адрес вебхука")
         if not isinstance(body, dict):
-            return WebhookRefused(400, "тело вебхука не объект JSON")
+            return WebhookRefused(400, unreadable or "тело вебхука не объект JSON")
+        for name in ("messages", "statuses"):
+            if not isinstance(body.get(name) or [], list):
+                return WebhookRefused(400, f"поле {name} вебхука не список")
         replies = [
             ReplyEvent(str(item["messageId"]), str(item["channelId"]), str(item["chatId"]), str(item.get("text") or ""))
             for item in body.get("messages") or []

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from emulator import deals
+from emulator import deals, row_ids
 from emulator.api import presenters
 from emulator.automation import triggers
 from emulator.errors import NotFound, ValidationFailed
@@ -39,7 +39,7 @@ def _optional_int(raw: str) -> int | None:
     text = raw.strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValidationFailed.one("stage_id", "Этап", f"некорректный этап «{raw}»")
     return int(text)
 
@@ -121,7 +121,7 @@ def cancel_run(
     deal_id: int, run_id: int, request: Request, session: PageSession, settings: PageSettings, user: PageUser
 ) -> Response:
     deals.get_deal(session, deal_id)
-    run = session.get(ProcessRun, run_id)
+    run = row_ids.get(session, ProcessRun, run_id)
     if run is None or run.deal_id != deal_id:
         raise NotFound("Запуск", run_id)
     if not triggers.cancel_run(session, run, f"отменено пользователем {user.name}", author=user):

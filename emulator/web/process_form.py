@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from emulator import files
+from emulator import files, row_ids
 from emulator.api import presenters
 from emulator.business_processes import ProcessDraft
 from emulator.errors import FieldError
@@ -114,7 +114,7 @@ def _services(session: Session, form: EditorForm) -> tuple[list[Option], dict[st
     if form.provider and form.provider not in channels and form.provider in PROVIDER_LABELS:
         services.append(Option(form.provider, PROVIDER_LABELS[form.provider] + UNAVAILABLE))
         channels[form.provider] = []
-    chosen = session.get(Channel, int(form.channel_id)) if form.channel_id.isdigit() else None
+    chosen = row_ids.get(session, Channel, row_ids.parse(form.channel_id))
     if chosen is not None and form.provider in channels:
         integration = session.get(Integration, chosen.integration_id)
         listed = {o.value for o in channels[form.provider]}
@@ -132,7 +132,7 @@ class ChosenFile:
 def _files(session: Session, file_ids: list[str]) -> list[ChosenFile]:
     chosen = []
     for raw in file_ids:
-        stored = session.get(StoredFile, int(raw)) if raw.isdigit() else None
+        stored = row_ids.get(session, StoredFile, row_ids.parse(raw))
         if stored is not None:
             chosen.append(ChosenFile(stored.id, stored.filename))
     return chosen
