@@ -21,7 +21,7 @@ from urllib.parse import quote
 from sqlalchemy import String, cast, delete, event, exists, select
 from sqlalchemy.orm import Session
 
-from emulator import clock
+from emulator import clock, row_ids
 from emulator.errors import ValidationFailed
 from emulator.message_models import OutgoingMessage
 from emulator.models import BusinessProcessFile, StoredFile, User
@@ -224,7 +224,7 @@ def discard_unreferenced(session: Session, candidates: Iterable[StoredFile]) -> 
 
 def discard_refused(session: Session, file_ids: Iterable[int]) -> int:
     """After a refused process save: the files chosen for it that nothing uses are deleted."""
-    ids = list(file_ids)
+    ids = [i for i in file_ids if row_ids.storable(i)]  # a refused save may have named ids no row can have
     if not ids:
         return 0
     unreferenced = ~exists().where(BusinessProcessFile.file_id == StoredFile.id)

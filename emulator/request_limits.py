@@ -39,6 +39,12 @@ class BodyLimit:
 LIMITS = (
     BodyLimit("/api/webhooks", 1 * MB, "вебхук"),
     BodyLimit("/api/files", MAX_FILE_BYTES + 1 * MB, "загрузка файла (файл до 50 МБ и заголовки формы)"),
+    # The editor's own upload (a page route, with the session's CSRF token): the same file, the same limit.
+    BodyLimit(
+        "/settings/business-processes/files",
+        MAX_FILE_BYTES + 1 * MB,
+        "загрузка файла (файл до 50 МБ и заголовки формы)",
+    ),
 )
 DEFAULT_LIMIT = BodyLimit("/", 1 * MB, "тело запроса")
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
 
 from emulator import clock
 from emulator.api.dependencies import SessionDep
+from emulator.api.error_schemas import ErrorOut
 from emulator.sign_in import WRONG_CREDENTIALS, TooManyAttempts, authenticate
 
 router = APIRouter(prefix="/api/auth", tags=["Вход"])
@@ -23,7 +26,16 @@ class TokenOut(BaseModel):
     role: str
 
 
-@router.post("/token", response_model=TokenOut)
+TOO_MANY_ATTEMPTS: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": ErrorOut,
+        "description": "Слишком много неудачных попыток входа под этим логином (5 за 15 минут): ждать Retry-After",
+        "headers": {"Retry-After": {"description": "секунд до следующей попытки", "schema": {"type": "integer"}}},
+    }
+}
+
+
+@router.post("/token", response_model=TokenOut, responses=TOO_MANY_ATTEMPTS)
 def token(body: Credentials, session: SessionDep) -> TokenOut:
     try:
         user = authenticate(session, body.login, body.password, clock.now())

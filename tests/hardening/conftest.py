@@ -8,6 +8,7 @@ client (``emulator/client.py``): a plain ``requests`` session, with the token in
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,9 +33,33 @@ class Crm:
     base_url: str
     http: requests.Session
     database: Database
+    browser: requests.Session  # the administrator signed in through the form; sends the session's CSRF token
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def form_token(html: str) -> str:
+    """The CSRF token a page's forms carry (the hidden field ``csrf_token``)."""
+    found = CSRF_FIELD.search(html)
+    assert found, "the page's form carries no CSRF token"
+    return found.group(1)
+
+
+def signed_in_browser(base_url: str, login: str, password: str) -> requests.Session:
+    """A browser's session: the sign-in form opened and posted with its token; later forms send the new
+    session's token in ``X-CSRF-Token`` (the header the editor's uploads use)."""
+    browser = requests.Session()
+    token = form_token(browser.get(f"{base_url}/login").text)
+    answer = browser.post(
+        f"{base_url}/login", data={"login": login, "password": password, "csrf_token": token}, allow_redirects=False
+    )
+    assert answer.status_code == 303, answer.text[:300]
+    browser.headers["X-CSRF-Token"] = form_token(browser.get(f"{base_url}/deals/9396").text)
+    return browser
 
 
 def _serve(data_dir: Path, database_url: str | None, backend: str) -> Iterator[Crm]:
@@ -43,10 +68,12 @@ def _serve(data_dir: Path, database_url: str | None, backend: str) -> Iterator[C
         assert stand.server is not None
         http = requests.Session()
         http.headers["Authorization"] = f"Bearer {ADMIN_TOKEN}"
+        browser = signed_in_browser(stand.crm_url, "admin", "admin")
         try:
-            yield Crm(backend, stand.crm_url, http, stand.server.database)
+            yield Crm(backend, stand.crm_url, http, stand.server.database, browser)
         finally:
             http.close()
+            browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,11 @@ import re
 from typing import Any
 
 import pytest
+import requests
 
 from emulator.app import create_app
 from emulator.settings import Settings
-from tests.hardening.conftest import Crm
+from tests.hardening.conftest import Crm, form_token
 
 DEMO_DEAL = 9396
 BEYOND_SQLITE = 2**63  # overflows SQLite's 64-bit integers (and its driver)
@@ -82,7 +83,7 @@ def test_a_page_of_an_id_no_row_can_have_is_not_found(
     crm: Crm, method: str, path: str, expected: int, value: int
 ) -> None:
     data = {"stage_id": "1", "funnel_id": "1"} if method == "POST" else None
-    answer = crm.http.request(method, crm.url(path.replace("{id}", str(value))), data=data, allow_redirects=False)
+    answer = crm.browser.request(method, crm.url(path.replace("{id}", str(value))), data=data, allow_redirects=False)
     assert answer.status_code == expected, answer.text[:300]
     assert str(value) in answer.text
     assert answer.headers["content-type"].startswith("text/html")
@@ -94,7 +95,7 @@ def test_an_id_out_of_range_in_a_deal_card_form_is_refused(
     crm: Crm, field: str, data: dict[str, str], value: int
 ) -> None:
     path = f"/deals/{DEMO_DEAL}/{field.removesuffix('_id')}"
-    answer = crm.http.post(crm.url(path), data={field: str(value)}, allow_redirects=False)
+    answer = crm.browser.post(crm.url(path), data={field: str(value)}, allow_redirects=False)
     assert answer.status_code in (400, 404, 422), answer.text[:300]  # as an unknown stage or funnel
     assert answer.headers["content-type"].startswith("text/html")
 
@@ -170,7 +171,9 @@ def test_a_nul_character_in_a_text_field_is_a_refused_field(
 )
 def test_a_nul_character_signs_nobody_in(crm: Crm, credentials: dict[str, str]) -> None:
     """No login or password holds NUL: the login form and the token endpoint answer "wrong", never 500."""
-    form = crm.http.post(crm.url("/login"), data=credentials, headers={"Authorization": None}, allow_redirects=False)
+    with requests.Session() as browser:
+        token = form_token(browser.get(crm.url("/login")).text)
+        form = browser.post(crm.url("/login"), data={**credentials, "csrf_token": token}, allow_redirects=False)
     assert form.status_code == 401, form.text
     assert "Неверный логин или пароль" in form.text
     api = crm.http.post(crm.url("/api/auth/token"), json=credentials, headers={"Authorization": None})
@@ -231,5 +234,5 @@ def test_a_key_or_address_that_cannot_travel_is_a_refused_field(crm: Crm, body: 
     answer = crm.http.post(crm.url("/api/integrations/default/connect"), json=body)
     assert answer.status_code == 422, answer.text
     assert [e["field"] for e in answer.json()["errors"]] == [field]
-    page = crm.http.post(crm.url("/settings/integrations/default/connect"), data=body, allow_redirects=False)
+    page = crm.browser.post(crm.url("/settings/integrations/default/connect"), data=body, allow_redirects=False)
     assert page.status_code == 422, page.text[:300]
