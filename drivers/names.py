@@ -6,19 +6,18 @@ the API driver itself reads the labels the CRM reports, this table serves code t
 
 from __future__ import annotations
 
+# The task's WhatsApp services: their cards have a settings page with channels and a webhook secret. The
+# kit's own list, so the browser driver does not take the CRM's word for which services send messages
+# (the one line a new provider adds to the test kit; its names are its key in any case).
+MESSAGING = frozenset({"i2crm", "wazzup", "default"})
 _KEYS = {
-    "i2crm": "i2crm",
-    "wazzup": "wazzup",
-    "default": "default",
+    **{name: name for name in MESSAGING},
     "вконтакте": "vk",
     "facebook": "facebook",
     "telegram": "telegram",
     "viber": "viber",
     "avito": "avito",
 }
-# The task's WhatsApp services: their cards have a settings page with channels and a webhook secret. The
-# kit's own list, so the browser driver does not take the CRM's word for which services send messages.
-MESSAGING = frozenset({"i2crm", "wazzup", "default"})
 
 
 def provider_key(service: str) -> str:

@@ -20,6 +20,7 @@ from emulator import seed
 from emulator.api.control_access import startup_refusal
 from emulator.app import create_app
 from emulator.db import Database
+from emulator.providers.registry import ADAPTERS
 from emulator.settings import Settings
 
 
@@ -28,9 +29,10 @@ def _parse() -> argparse.Namespace:
         prog="python -m emulator",
         description=__doc__,
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-        epilog="Environment: DATABASE_URL (default: SQLite in .crm-data/), CRM_PUBLIC_BASE_URL, WAZZUP_BASE_URL, "
-        "I2CRM_BASE_URL, DEFAULT_BASE_URL, CRM_CONTROL_API, CRM_CONTROL_TOKEN (required for --control-api on a "
-        "non-loopback --host), CRM_SCHEDULER_LOOP.",
+        epilog="Environment: DATABASE_URL (default: SQLite in .crm-data/), CRM_PUBLIC_BASE_URL, "
+        + "".join(f"{cls.base_url_env}, " for cls in ADAPTERS.values())
+        + "CRM_CONTROL_API, CRM_CONTROL_TOKEN (required for --control-api on a non-loopback --host), "
+        "CRM_SCHEDULER_LOOP.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address the CRM and the fakes listen on")
     parser.add_argument("--port", type=int, default=8000, help="the CRM's port")
@@ -46,15 +48,11 @@ def _parse() -> argparse.Namespace:
 
 
 def _serve_fakes(host: str, port: int) -> str:
-    from mocks.app import create_app as create_fakes_app
+    from mocks.app import create_app as create_fakes_app, fakes_base_urls
     from mocks.demo import seed_demo
     from mocks.registry import ProviderFakes
 
-    fakes = ProviderFakes(
-        wazzup_base_url=f"http://{host}:{port}/wazzup/v3",
-        i2crm_base_url=f"http://{host}:{port}/i2crm/api_v1",
-        default_base_url=f"http://{host}:{port}/default/v1",
-    )
+    fakes = ProviderFakes(fakes_base_urls(f"http://{host}:{port}"))
     seed_demo(fakes)
     server = uvicorn.Server(uvicorn.Config(create_fakes_app(fakes), host=host, port=port, log_level="warning"))
     threading.Thread(target=server.run, name="provider-fakes", daemon=True).start()
@@ -75,12 +73,9 @@ def main() -> None:
         sys.exit(2)
     if not args.real_providers:
         fakes_url = _serve_fakes(args.host, args.fakes_port)
-        settings = replace(
-            settings,
-            wazzup_base_url=f"{fakes_url}/wazzup/v3",
-            i2crm_base_url=f"{fakes_url}/i2crm/api_v1",
-            default_base_url=f"{fakes_url}/default/v1",
-        )
+        from mocks.app import fakes_base_urls
+
+        settings = replace(settings, provider_base_urls=fakes_base_urls(fakes_url))
         print(f"Provider fakes: {fakes_url}/ (outbox of every message the CRM sends)")
     if settings.database_url.startswith("sqlite:///"):
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

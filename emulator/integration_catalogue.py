@@ -1,8 +1,13 @@
-"""The cards of "СОЦ. СЕТИ И МЕССЕНДЖЕРЫ", in the task's order plus the new Default."""
+"""The cards of "СОЦ. СЕТИ И МЕССЕНДЖЕРЫ", in the task's order plus the newer messaging providers.
+
+The messaging providers' cards come from their adapters (``ProviderCard``), each at its declared place.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from emulator.providers.registry import ADAPTERS
 
 
 @dataclass(frozen=True)
@@ -14,7 +19,7 @@ class Card:
     messaging: bool  # can send WhatsApp messages from business processes
 
 
-CARDS: tuple[Card, ...] = (
+_OTHER_CARDS: tuple[Card, ...] = (
     Card(
         "vk",
         "ВКонтакте",
@@ -28,14 +33,6 @@ CARDS: tuple[Card, ...] = (
         "Данная интеграция позволяет получать сообщения, которые пользователи отправляют на вашу страницу в Facebook.",
         "https://facebook.com/",
         False,
-    ),
-    Card("i2crm", "I2CRM", "Сервис интеграции Instagram, WhatsApp и CRM-систем.", "https://i2crm.ru/", True),
-    Card(
-        "wazzup",
-        "WAZZUP",
-        "Это - «переходник» для WhatsApp, Instagram и Telegram, чтобы подключить их к нашей CRM.",
-        "https://wazzup24.com/",
-        True,
     ),
     Card(
         "telegram",
@@ -62,14 +59,18 @@ CARDS: tuple[Card, ...] = (
         "https://www.avito.ru/",
         False,
     ),
-    Card(
-        "default",
-        "Default",
-        "Сервис отправки сообщений в WhatsApp. Подключите API ключ, чтобы отправлять сообщения клиентам "
-        "из бизнес-процессов.",
-        "https://default.example/",
-        True,
-    ),
 )
 
+
+def _with_messaging(others: tuple[Card, ...]) -> tuple[Card, ...]:
+    """The other cards with each messaging provider's card at its place (no place: at the end)."""
+    cards = list(others)
+    declared = sorted(ADAPTERS.values(), key=lambda cls: (cls.card.position is None, cls.card.position or 0))
+    for cls in declared:
+        card = Card(cls.name, cls.card.title, cls.card.description, cls.card.site, True)
+        cards.insert(len(cards) if cls.card.position is None else cls.card.position, card)
+    return tuple(cards)
+
+
+CARDS: tuple[Card, ...] = _with_messaging(_OTHER_CARDS)
 CARDS_BY_PROVIDER: dict[str, Card] = {c.provider: c for c in CARDS}

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from emulator.providers.registry import ADAPTERS
+
 DEFAULT_DATA_DIR = Path(os.environ.get("CRM_DATA_DIR", ".crm-data"))
+
+
+def _real_base_urls() -> dict[str, str]:
+    """Every provider's real service, as its adapter declares it."""
+    return {name: cls.base_url for name, cls in ADAPTERS.items()}
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -23,9 +31,8 @@ class Settings:
     database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'crm.sqlite3'}"
     files_dir: Path = DEFAULT_DATA_DIR / "files"
     public_base_url: str = "http://127.0.0.1:8000"
-    wazzup_base_url: str = "https://api.wazzup24.com/v3"
-    i2crm_base_url: str = "https://app.i2crm.ru/api_v1"
-    default_base_url: str = "https://api.default.example/v1"
+    # provider -> the base URL of its API (default: the real service's, as its adapter declares it)
+    provider_base_urls: Mapping[str, str] = field(default_factory=_real_base_urls, hash=False)
     control_api: bool = False
     # Bearer token of /_control/* (CRM_CONTROL_TOKEN). Without one the control API answers only requests
     # that no browser sent, and `python -m emulator` refuses to serve it on a non-loopback address.
@@ -43,9 +50,10 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL", f"sqlite:///{data_dir / 'crm.sqlite3'}"),
             files_dir=Path(os.environ.get("CRM_FILES_DIR", str(data_dir / "files"))),
             public_base_url=os.environ.get("CRM_PUBLIC_BASE_URL", base.public_base_url).rstrip("/"),
-            wazzup_base_url=os.environ.get("WAZZUP_BASE_URL", base.wazzup_base_url).rstrip("/"),
-            i2crm_base_url=os.environ.get("I2CRM_BASE_URL", base.i2crm_base_url).rstrip("/"),
-            default_base_url=os.environ.get("DEFAULT_BASE_URL", base.default_base_url).rstrip("/"),
+            provider_base_urls={
+                name: os.environ.get(cls.base_url_env, base.provider_base_urls[name]).rstrip("/")
+                for name, cls in ADAPTERS.items()
+            },
             control_api=_flag("CRM_CONTROL_API", base.control_api),
             control_token=os.environ.get("CRM_CONTROL_TOKEN", "").strip() or None,
             scheduler_loop=_flag("CRM_SCHEDULER_LOOP", base.scheduler_loop),
@@ -56,8 +64,4 @@ class Settings:
         return f"{self.public_base_url}/deals/{deal_id}"
 
     def provider_base_url(self, provider: str) -> str:
-        return {
-            "wazzup": self.wazzup_base_url,
-            "i2crm": self.i2crm_base_url,
-            "default": self.default_base_url,
-        }[provider]
+        return self.provider_base_urls[provider]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from emulator.model_enums import DelayUnit, RecipientRule, Timing
+from emulator.providers.registry import ADAPTERS
 
 ACTION_WHATSAPP = "whatsapp_message"
 ACTION_LABELS: dict[str, str] = {ACTION_WHATSAPP: "Отправить сообщение в WhatsApp"}
@@ -26,8 +27,9 @@ RECIPIENT_RULE_LABELS: dict[str, str] = {
     RecipientRule.ALL_CONTACTS_FIRST_NUMBER: "На все контакты, первый номер",
 }
 
-MESSAGING_PROVIDERS: tuple[str, ...] = ("i2crm", "wazzup", "default")
-PROVIDER_LABELS: dict[str, str] = {"i2crm": "I2CRM", "wazzup": "Wazzup", "default": "Default"}
+# The providers the business processes send through, and the editor's label of each (their adapters say).
+MESSAGING_PROVIDERS: tuple[str, ...] = tuple(ADAPTERS)
+PROVIDER_LABELS: dict[str, str] = {name: cls.label for name, cls in ADAPTERS.items()}
 
 # The editor's fields, in the editor's order: API name -> label.
 FIELD_LABELS: dict[str, str] = {

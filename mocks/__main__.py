@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from mocks.app import PREFIXES, create_app
+from mocks.app import create_app, fakes_base_urls
 from mocks.demo import seed_demo
 from mocks.registry import ProviderFakes
 
@@ -25,11 +25,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def build_fakes(public_url: str, demo: bool) -> ProviderFakes:
     """Fakes whose base URLs point at this server; seeded with the demo state when asked."""
     base = public_url.rstrip("/")
-    fakes = ProviderFakes(
-        wazzup_base_url=base + PREFIXES["wazzup"],
-        i2crm_base_url=base + PREFIXES["i2crm"],
-        default_base_url=base + PREFIXES["default"],
-    )
+    fakes = ProviderFakes(fakes_base_urls(base))
     if demo:
         seed_demo(fakes)
     return fakes

@@ -1,8 +1,9 @@
 """Standalone mount: the same fake objects served over HTTP by FastAPI (``python -m mocks``).
 
-- ``/wazzup/v3/...``, ``/i2crm/api_v1/...``, ``/default/v1/...``: the providers' APIs;
+- ``<prefix>/...`` (``/<name>`` + the path of its real base URL, e.g. ``/<name>/v1/...``): each
+  provider's API, for every fake class of ``mocks.registry.FAKE_CLASSES``;
 - ``/_fakes/...``: the control API (``mocks.control_api``), never subject to faults;
-- ``/wazzup/docs``, ``/i2crm/docs``, ``/default/docs``: each provider's contract as a page (offline),
+- ``/<name>/docs``: each provider's contract as a page (offline),
   and the document itself at ``/<provider>/openapi.yaml``;
 - ``/``: the outbox page (``?provider=&channel=&number=`` filter it), ``/outbox/live``: its live list.
 
@@ -33,10 +34,11 @@ from mocks.contract_docs import render as render_contract
 from mocks.control_api import control_router
 from mocks.outbox_page import OUTBOX_SCRIPT, OutboxFilter, list_version, render_outbox_list, render_outbox_page
 from mocks.provider_fake import ProviderFake
-from mocks.registry import ProviderFakes
+from mocks.registry import FAKE_CLASSES, ProviderFakes
 from mocks.wire import FakeRequest, Outcome
 
-PREFIXES = {"wazzup": "/wazzup/v3", "i2crm": "/i2crm/api_v1", "default": "/default/v1"}
+# provider -> where its API is served (as its fake class declares it)
+PREFIXES: dict[str, str] = {name: cls.prefix() for name, cls in FAKE_CLASSES.items()}
 METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"]
 _DROP = "mocks.drop_connection"
 
@@ -100,10 +102,16 @@ def _docs_routes(app: FastAPI, fake: ProviderFake) -> None:
     )
 
 
+def _listed(words: list[str]) -> str:
+    """ "A, B and C"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def create_app(fakes: ProviderFakes | None = None) -> FastAPI:
     """The FastAPI app serving ``fakes`` (fresh empty fakes when omitted); ``app.state.fakes`` holds them."""
     fakes = fakes if fakes is not None else ProviderFakes()
-    app = ProviderFakesApp(title="Provider fakes", description="Stateful fakes of Wazzup, i2crm and Default")
+    titles = [cls.title for cls in FAKE_CLASSES.values()]
+    app = ProviderFakesApp(title="Provider fakes", description=f"Stateful fakes of {_listed(titles)}")
     app.state.fakes = fakes
     for fake in fakes.all():
         _docs_routes(app, fake)
@@ -134,3 +142,8 @@ def create_app(fakes: ProviderFakes | None = None) -> FastAPI:
         return HTMLResponse(fragment, headers=headers)
 
     return app
+
+
+def fakes_base_urls(server_url: str) -> dict[str, str]:
+    """provider -> its API's base URL on a standalone server at ``server_url`` (``http://host:port``)."""
+    return {name: server_url.rstrip("/") + prefix for name, prefix in PREFIXES.items()}

@@ -151,8 +151,10 @@ class DefaultFake(ProviderFake):
     """Default: bearer key, paged channels, idempotency with reconciliation, Standard Webhooks."""
 
     name = "default"
+    title = "Default"
     default_base_url = "https://api.default.example/v1"
     channel_states = frozenset({"active", "inactive", "blocked"})
+    inactive_state = "inactive"
     status_vocabulary = frozenset({"sent", "delivered", "read", "failed"})
     default_rate_limit = RateLimit(requests=20, per_seconds=1.0)
     profile = PROFILE

@@ -80,8 +80,10 @@ class I2crmFake(ProviderFake):
     """i2crm: user token for the account, a key per target, always-200 envelopes, no idempotency."""
 
     name = "i2crm"
+    title = "I2CRM"
     default_base_url = "https://app.i2crm.ru/api_v1"
     channel_states = frozenset({"active", "inactive"})
+    inactive_state = "inactive"
     status_vocabulary = frozenset({"sent", "delivered", "read", "error"})
     profile = PROFILE
     contract_webhook = "status"

@@ -113,16 +113,9 @@ class FakeProvider(Protocol):
 
 
 class FakeProviders(Protocol):
-    """The three fakes together."""
+    """The fakes together; ``fakes.<provider name>`` is one of them."""
 
-    @property
-    def wazzup(self) -> FakeProvider: ...
-
-    @property
-    def i2crm(self) -> FakeProvider: ...
-
-    @property
-    def default(self) -> FakeProvider: ...
+    def __getattr__(self, name: str) -> FakeProvider: ...
 
     def get(self, name: str) -> FakeProvider: ...
 

@@ -16,9 +16,13 @@ from urllib.parse import urlencode
 
 from mocks.content_download import is_http_url
 from mocks.outbox import Attachment, OutboxMessage
-from mocks.registry import ProviderFakes
+from mocks.registry import FAKE_CLASSES, ProviderFakes
 
-PROVIDER_TITLES = {"wazzup": "Wazzup", "i2crm": "I2CRM", "default": "Default"}
+PROVIDER_TITLES: dict[str, str] = {name: cls.title for name, cls in FAKE_CLASSES.items()}
+_TITLES = list(PROVIDER_TITLES.values())
+_TITLES_LISTED = escape(_TITLES[0] if len(_TITLES) == 1 else f"{', '.join(_TITLES[:-1])} и {_TITLES[-1]}")
+# each provider's contract page (served by ``mocks.app`` at ``/<name>/docs``)
+_DOCS_LINKS = " · ".join(f'<a href="/{name}/docs">{escape(title)}</a>' for name, title in PROVIDER_TITLES.items())
 STATE_TITLES = {"active": "активен", "inactive": "неактивен", "blocked": "заблокирован", "removed": "удалён"}
 _NON_DIGITS = re.compile(r"\D+")
 _ICON = (
@@ -212,9 +216,8 @@ def render_outbox_page(fakes: ProviderFakes, chosen: OutboxFilter | None = None)
 <link rel="icon" href="{_ICON}">
 <style>{_STYLE}</style></head>
 <body>
-<header class="topbar"><strong>CRM</strong><span>Фейки провайдеров Wazzup, I2CRM и Default</span>
-<nav aria-label="Документация провайдеров">Документация API: <a href="/wazzup/docs">Wazzup</a>
-· <a href="/i2crm/docs">I2CRM</a> · <a href="/default/docs">Default</a></nav></header>
+<header class="topbar"><strong>CRM</strong><span>Фейки провайдеров {_TITLES_LISTED}</span>
+<nav aria-label="Документация провайдеров">Документация API: {_DOCS_LINKS}</nav></header>
 <main>
 <h1>Исходящие сообщения</h1>
 <p class="muted">Всё, что CRM «отправила» через фейки провайдеров. Список обновляется сам.</p>

@@ -18,6 +18,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 import requests
 
@@ -72,8 +73,10 @@ class ProviderFake(ABC):
     """A stateful fake of one provider's HTTP API."""
 
     name: ClassVar[str]
+    title: ClassVar[str]  # the provider as people name it (the outbox page, the editor's service label)
     default_base_url: ClassVar[str]
     channel_states: ClassVar[frozenset[str]]
+    inactive_state: ClassVar[str]  # the provider's word for a channel that cannot send
     status_vocabulary: ClassVar[frozenset[str]]
     profile: ClassVar[FakeProfile]
     contract_webhook: ClassVar[str]  # the contract's ``webhooks`` entry its deliveries follow
@@ -89,6 +92,11 @@ class ProviderFake(ABC):
         self.faults = FaultPlan()
         self.webhook_deliveries: list[WebhookDelivery] = []
         self._init_state()
+
+    @classmethod
+    def prefix(cls) -> str:
+        """Where the standalone server (``mocks.app``) serves it: ``/<name>`` + its real base URL's path."""
+        return f"/{cls.name}{urlsplit(cls.default_base_url).path.rstrip('/')}"
 
     @property
     def contract(self) -> Contract:

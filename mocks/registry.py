@@ -1,8 +1,16 @@
-"""ProviderFakes: the three fakes of one test run, addressed by name."""
+"""ProviderFakes: the fakes of one test run, addressed by name.
+
+``FAKE_CLASSES`` is the only list of the fakes: the containers (in process and remote), the standalone
+server's routes, the outbox page and the test kit's tables are built from it and from what each fake
+class declares (``name``, ``title``, ``prefix()``, ``inactive_state``). A new provider is one entry in
+``_FAKE_CLASSES`` (and its import).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import TypeVar
 
 from mocks import clock
 from mocks.default import DefaultFake
@@ -11,33 +19,55 @@ from mocks.outbox import OutboxMessage
 from mocks.provider_fake import ProviderFake
 from mocks.wazzup import WazzupFake
 
-PROVIDER_NAMES = ("wazzup", "i2crm", "default")
-FAKE_CLASSES: dict[str, type[ProviderFake]] = {"wazzup": WazzupFake, "i2crm": I2crmFake, "default": DefaultFake}
+_FAKE_CLASSES: tuple[type[ProviderFake], ...] = (WazzupFake, I2crmFake, DefaultFake)
+
+FAKE_CLASSES: dict[str, type[ProviderFake]] = {cls.name: cls for cls in _FAKE_CLASSES}
+PROVIDER_NAMES: tuple[str, ...] = tuple(FAKE_CLASSES)
+
+F = TypeVar("F", bound=ProviderFake)
 
 
 class ProviderFakes:
-    """Wazzup, i2crm and Default fakes; base URLs default to the real services' (Default: example.com)."""
+    """One fake per provider; base URLs default to the real services'. ``fakes.<name>`` is that fake (typed
+    as a ``ProviderFake``; ``fakes.of(<its class>)`` types it as its own class).
 
-    def __init__(
-        self,
-        wazzup_base_url: str | None = None,
-        i2crm_base_url: str | None = None,
-        default_base_url: str | None = None,
-    ) -> None:
-        self.wazzup = WazzupFake(wazzup_base_url)
-        self.i2crm = I2crmFake(i2crm_base_url)
-        self.default = DefaultFake(default_base_url)
+    ``base_urls`` (provider -> URL) or ``<name>_base_url=`` keywords point fakes elsewhere."""
+
+    def __init__(self, base_urls: Mapping[str, str] | None = None, **named_base_urls: str | None) -> None:
+        urls = dict(base_urls or {})
+        for key, url in named_base_urls.items():
+            name = key.removesuffix("_base_url")
+            if name not in FAKE_CLASSES or name == key:
+                raise TypeError(f"unexpected keyword {key!r}; known: <provider>_base_url for {PROVIDER_NAMES}")
+            if url is not None:
+                urls[name] = url
+        self._fakes: dict[str, ProviderFake] = {name: cls(urls.get(name)) for name, cls in FAKE_CLASSES.items()}
+
+    def __getattr__(self, name: str) -> ProviderFake:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._fakes[name]
+        except KeyError:
+            raise AttributeError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
 
     def all(self) -> list[ProviderFake]:
-        """The three fakes, in the order wazzup, i2crm, default."""
-        return [self.wazzup, self.i2crm, self.default]
+        """Every fake, in the order of ``FAKE_CLASSES``."""
+        return list(self._fakes.values())
 
     def get(self, name: str) -> ProviderFake:
-        """The fake called ``name`` ("wazzup", "i2crm", "default")."""
-        for fake in self.all():
-            if fake.name == name:
-                return fake
-        raise KeyError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}")
+        """The fake called ``name`` (a key of ``FAKE_CLASSES``)."""
+        try:
+            return self._fakes[name]
+        except KeyError:
+            raise KeyError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
+
+    def of(self, fake_class: type[F]) -> F:
+        """The fake of ``fake_class``, typed as such (``fakes.of(WazzupFake).subscriptions``)."""
+        fake = self._fakes[fake_class.name]
+        if not isinstance(fake, fake_class):
+            raise TypeError(f"the fake {fake_class.name!r} is a {type(fake).__name__}, not a {fake_class.__name__}")
+        return fake
 
     def reset(self) -> None:
         """Reset every fake to empty."""
@@ -49,9 +79,12 @@ class ProviderFakes:
         return sorted((m for fake in self.all() for m in fake.outbox), key=lambda m: m.sequence)
 
     def configure_webhooks(self, crm_base_url: str) -> None:
-        """Enter the CRM's callback URL where a person would: in the i2crm cabinet (no secret; i2crm signs
-        with the channel key). Wazzup and Default learn theirs from the CRM's registration calls."""
-        self.i2crm.webhook_url = f"{crm_base_url.rstrip('/')}/api/webhooks/i2crm"
+        """Enter the CRM's callback URL where a person would, for every fake that does not learn it from the
+        CRM's registration call (e.g. in a provider's cabinet, with no secret: such a provider signs with
+        the channel key)."""
+        for fake in self.all():
+            if not fake.learns_webhook_by_registration:
+                fake.webhook_url = f"{crm_base_url.rstrip('/')}/api/webhooks/{fake.name}"
 
     def set_clock(self, moment: datetime) -> None:
         """The fakes' clock reads ``moment`` from now on (a standalone server following a remote scenario)."""

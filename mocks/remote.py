@@ -227,22 +227,29 @@ class RemoteProviderFake:
 
 
 class RemoteProviderFakes:
-    """The three fakes of a standalone server at ``server_url`` (e.g. ``http://127.0.0.1:8100``)."""
+    """The fakes of a standalone server at ``server_url`` (e.g. ``http://127.0.0.1:8100``)."""
 
     def __init__(self, server_url: str, session: requests.Session | None = None) -> None:
         self._client = ControlClient(server_url, session)
-        self.wazzup = RemoteProviderFake(self._client, "wazzup")
-        self.i2crm = RemoteProviderFake(self._client, "i2crm")
-        self.default = RemoteProviderFake(self._client, "default")
+        self._fakes = {name: RemoteProviderFake(self._client, name) for name in PROVIDER_NAMES}
+
+    def __getattr__(self, name: str) -> RemoteProviderFake:
+        """``fakes.<name>``: the fake of that provider."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._fakes[name]
+        except KeyError:
+            raise AttributeError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
 
     def all(self) -> list[RemoteProviderFake]:
-        return [self.wazzup, self.i2crm, self.default]
+        return list(self._fakes.values())
 
     def get(self, name: str) -> RemoteProviderFake:
-        for fake in self.all():
-            if fake.name == name:
-                return fake
-        raise KeyError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}")
+        try:
+            return self._fakes[name]
+        except KeyError:
+            raise KeyError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
 
     def reset(self) -> None:
         self._client.call("POST", "/reset")

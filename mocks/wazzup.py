@@ -119,8 +119,10 @@ class WazzupFake(ProviderFake):
     """Wazzup: bearer key, channels, the 60 s ``crmMessageId`` window, a subscription with unsigned webhooks."""
 
     name = "wazzup"
+    title = "Wazzup"
     default_base_url = "https://api.wazzup24.com/v3"
     channel_states = WAZZUP_STATES
+    inactive_state = "disabled"
     status_vocabulary = frozenset({"sent", "delivered", "read", "error", "edited"})
     default_rate_limit = RateLimit(requests=500, per_seconds=5.0)
     profile = PROFILE

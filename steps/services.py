@@ -1,13 +1,19 @@
 """The services as the suite arranges them: each connected with its standard active WhatsApp channel.
 
-A fourth provider is one entry here (and one example row per outline of the regression feature).
+Built from the fakes (``mocks.registry.FAKE_CLASSES``): a service is a fake's ``title``, its standard channel
+is its demo channel (``harness.world.DEMO_CHANNELS``), its word for an unusable channel the fake's
+``inactive_state``. A fourth provider needs no entry here (only its example rows in the features).
 """
 
 from __future__ import annotations
 
-STANDARD_CHANNELS = {"I2CRM": "+7(937)000-00-02", "Wazzup": "+7(937)000-00-01", "Default": "+7(937)000-00-03"}
+from harness.world import DEMO_CHANNELS
+from mocks.outbox_page import display_phone
+from mocks.registry import FAKE_CLASSES
+
+STANDARD_CHANNELS = {cls.title: display_phone(DEMO_CHANNELS[name]) for name, cls in FAKE_CLASSES.items()}
 # The word each service uses for a channel that cannot send (the fakes speak the service's own words).
-INACTIVE_STATE = {"I2CRM": "inactive", "Wazzup": "disabled", "Default": "inactive"}
+INACTIVE_STATE = {cls.title: cls.inactive_state for cls in FAKE_CLASSES.values()}
 SERVICES = tuple(STANDARD_CHANNELS)
 
 

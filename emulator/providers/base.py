@@ -204,6 +204,16 @@ class WebhookRefused:
 WebhookReading = WebhookRead | WebhookRefused
 
 
+@dataclass(frozen=True)
+class ProviderCard:
+    """The provider's card on the integrations page ("СОЦ. СЕТИ И МЕССЕНДЖЕРЫ")."""
+
+    title: str
+    description: str
+    site: str
+    position: int | None = None  # its place among the cards (None: after all the others)
+
+
 class ProviderAdapter(Protocol):
     name: str
     lost_answer: LostAnswerRule
@@ -239,3 +249,28 @@ class ProviderAdapter(Protocol):
     def read_webhook(self, incoming: IncomingWebhook, trust: WebhookTrust) -> WebhookReading:
         """Authenticate and read one webhook call."""
         ...
+
+
+class AdapterClass(Protocol):
+    """An adapter class: what it declares about its provider, and how it is made (``cls(timeout)``).
+
+    These declarations are the provider's whole registration on the CRM's side: its key, the editor's
+    label, its integrations-page card, the real service's base URL and the environment variable that
+    overrides it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def card(self) -> ProviderCard: ...
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def base_url_env(self) -> str: ...
+
+    def __call__(self, timeout: float) -> ProviderAdapter: ...

@@ -32,6 +32,7 @@ from emulator.providers.base import (
     NotSent,
     OutgoingRequest,
     PartResult,
+    ProviderCard,
     ProviderUnavailable,
     Refused,
     Unreachable,
@@ -99,6 +100,15 @@ def failure_reason(response: requests.Response) -> str:
 
 class DefaultAdapter:
     name = "default"
+    label = "Default"
+    card = ProviderCard(
+        "Default",
+        "Сервис отправки сообщений в WhatsApp. Подключите API ключ, чтобы отправлять сообщения клиентам "
+        "из бизнес-процессов.",
+        "https://default.example/",
+    )
+    base_url = "https://api.default.example/v1"
+    base_url_env = "DEFAULT_BASE_URL"
     lost_answer = LostAnswerRule(resend_within=KEY_RETENTION - SAFETY_MARGIN, lookup=True)
 
     def __init__(self, timeout: float) -> None:

@@ -31,6 +31,7 @@ from emulator.providers.base import (
     NotSent,
     OutgoingRequest,
     PartResult,
+    ProviderCard,
     ProviderUnavailable,
     Refused,
     StatusEvent,
@@ -80,6 +81,10 @@ def _kind_of(channel_external_id: str) -> str:
 
 class I2crmAdapter:
     name = "i2crm"
+    label = "I2CRM"
+    card = ProviderCard("I2CRM", "Сервис интеграции Instagram, WhatsApp и CRM-систем.", "https://i2crm.ru/", position=2)
+    base_url = "https://app.i2crm.ru/api_v1"
+    base_url_env = "I2CRM_BASE_URL"
     lost_answer = LostAnswerRule(resend_within=None)
 
     def __init__(self, timeout: float) -> None:

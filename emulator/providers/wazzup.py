@@ -33,6 +33,7 @@ from emulator.providers.base import (
     NotSent,
     OutgoingRequest,
     PartResult,
+    ProviderCard,
     ProviderError,
     ProviderUnavailable,
     Refused,
@@ -107,6 +108,15 @@ def _error_of(response: requests.Response) -> tuple[str, str]:
 
 class WazzupAdapter:
     name = "wazzup"
+    label = "Wazzup"
+    card = ProviderCard(
+        "WAZZUP",
+        "Это - «переходник» для WhatsApp, Instagram и Telegram, чтобы подключить их к нашей CRM.",
+        "https://wazzup24.com/",
+        position=3,
+    )
+    base_url = "https://api.wazzup24.com/v3"
+    base_url_env = "WAZZUP_BASE_URL"
     lost_answer = LostAnswerRule(resend_within=WINDOW - SAFETY_MARGIN)
 
     def __init__(self, timeout: float) -> None:

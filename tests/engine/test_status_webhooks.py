@@ -10,8 +10,10 @@ from sqlalchemy import select
 from emulator.client import ApiError
 from emulator.models import Integration
 from harness.world import World
-from mocks.default import problem
+from mocks.default import DefaultFake, problem
+from mocks.i2crm import I2crmFake
 from mocks.provider_fake import StatusOptions
+from mocks.wazzup import WazzupFake
 
 
 def _sent(world: World, provider: str) -> tuple[int, str]:
@@ -69,7 +71,7 @@ def test_wazzup_webhooks_carry_no_authorization_and_are_known_by_the_registered_
 def test_wazzup_subscription_is_made_on_connect_and_its_test_call_answered(world: World) -> None:
     world.local_fakes.wazzup.webhook_deliveries.clear()
     world.client.connect("wazzup", "demo-wazzup-key")
-    subscription = world.local_fakes.wazzup.subscriptions
+    subscription = world.local_fakes.of(WazzupFake).subscriptions
     assert subscription is not None and subscription["messagesAndStatuses"] is True
     [test] = world.fakes.wazzup.webhook_deliveries
     assert (test.body, test.status) == ('{"test":true}', 200)
@@ -95,14 +97,14 @@ def test_wazzup_messages_and_statuses_in_one_post_and_edited_tolerated(world: Wo
             {"messageId": message_id, "timestamp": "2026-11-10T11:23:01.000Z", "status": "delivered"},
         ],
     }
-    assert world.local_fakes.wazzup.emit_payload(payload) == 200
+    assert world.local_fakes.of(WazzupFake).emit_payload(payload) == 200
     assert world.statuses(deal_id) == ["Статус: Доставлено"]
     assert [(r.from_number, r.text) for r in world.client.replies(deal_id)] == [("79998885522", "Спасибо")]
 
 
 def test_i2crm_webhooks_match_external_ids_never_data_id(world: World) -> None:
     deal_id, message_id = _sent(world, "i2crm")
-    fake = world.local_fakes.i2crm
+    fake = world.local_fakes.of(I2crmFake)
     assert fake.external_id_of(message_id) != message_id
     assert fake.emit_status(message_id, "delivered") == 200
     assert world.statuses(deal_id) == ["Статус: Доставлено"]
@@ -110,7 +112,7 @@ def test_i2crm_webhooks_match_external_ids_never_data_id(world: World) -> None:
 
 
 def test_i2crm_queued_send_gets_its_id_from_the_first_webhook(world: World) -> None:
-    world.local_fakes.i2crm.queue_sends = True
+    world.local_fakes.of(I2crmFake).queue_sends = True
     deal_id, message_id = _sent(world, "i2crm")
     assert world.sends("i2crm")[0].response["data"]["external_ids"] == []
     assert world.statuses(deal_id) == ["Статус: Отправлено"]
@@ -121,14 +123,14 @@ def test_i2crm_queued_send_gets_its_id_from_the_first_webhook(world: World) -> N
 
 def test_default_event_of_a_type_the_crm_does_not_know_is_acknowledged_and_changes_nothing(world: World) -> None:
     deal_id, message_id = _sent(world, "default")
-    delivery = world.local_fakes.default.emit_event("message.reaction", {"id": message_id, "status": "read"})
+    delivery = world.local_fakes.of(DefaultFake).emit_event("message.reaction", {"id": message_id, "status": "read"})
     assert delivery.status == 200 and json.loads(delivery.response_text)["updated"] == 0
     assert world.statuses(deal_id) == ["Статус: Отправлено"]
 
 
 def test_i2crm_queued_message_in_two_parts_gets_each_parts_statuses(world: World) -> None:
     """Text with the first file, the second file alone: two sends, two messenger ids, both linked."""
-    world.local_fakes.i2crm.queue_sends = True
+    world.local_fakes.of(I2crmFake).queue_sends = True
     pdf, jpg = b"%PDF-1.4\n" + b"x" * 3000, b"\xff\xd8\xff\xe0" + b"y" * 5000
     files = [world.client.upload_file("прайс.pdf", pdf).id, world.client.upload_file("фото.jpg", jpg).id]
     world.process("i2crm", text="Прайс во вложении", file_ids=files)
@@ -146,7 +148,7 @@ def test_i2crm_two_queued_messages_to_one_client_are_never_mixed_up(world: World
     """Two deals write to the same client from the same target; i2crm's webhooks name only the messenger id
     and the client, so while both wait for their ids no event can be told apart: none changes either deal,
     whatever order they come in. Once one is linked, the other's events are its own."""
-    fake = world.local_fakes.i2crm
+    fake = world.local_fakes.of(I2crmFake)
     fake.queue_sends = True
     world.process("i2crm")
     first_deal, second_deal = world.deal(), world.deal()
@@ -160,7 +162,7 @@ def test_i2crm_two_queued_messages_to_one_client_are_never_mixed_up(world: World
 
 
 def test_i2crm_queued_message_after_a_linked_one_gets_its_own_statuses(world: World) -> None:
-    world.local_fakes.i2crm.queue_sends = True
+    world.local_fakes.of(I2crmFake).queue_sends = True
     world.process("i2crm")
     first_deal, second_deal = world.deal(), world.deal()
     world.enter(first_deal)
@@ -178,7 +180,7 @@ def test_i2crm_queued_message_after_a_linked_one_gets_its_own_statuses(world: Wo
 
 def test_i2crm_edit_arrives_as_patch_and_is_answered_200_json(world: World) -> None:
     deal_id, message_id = _sent(world, "i2crm")
-    assert world.local_fakes.i2crm.emit_edit(message_id) == 200
+    assert world.local_fakes.of(I2crmFake).emit_edit(message_id) == 200
     delivery = world.fakes.i2crm.webhook_deliveries[-1]
     assert delivery.method == "PATCH" and delivery.answered_json
     assert world.statuses(deal_id) == ["Статус: Отправлено"]

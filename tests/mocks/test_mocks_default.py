@@ -27,7 +27,7 @@ SECRET = "whsec_" + base64.b64encode(b"s" * 24).decode()
 @pytest.fixture
 def default(fakes: ProviderFakes) -> DefaultFake:
     fakes.default.add_api_key(KEY)
-    return fakes.default
+    return fakes.of(DefaultFake)
 
 
 @pytest.fixture

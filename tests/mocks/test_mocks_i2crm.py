@@ -20,7 +20,7 @@ CLIENT = "79998885522"
 @pytest.fixture
 def i2crm(fakes: ProviderFakes) -> I2crmFake:
     fakes.i2crm.add_api_key(TOKEN)
-    return fakes.i2crm
+    return fakes.of(I2crmFake)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ CLIENT = "79998885522"
 @pytest.fixture
 def wazzup(fakes: ProviderFakes) -> WazzupFake:
     fakes.wazzup.add_api_key(KEY)
-    return fakes.wazzup
+    return fakes.of(WazzupFake)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def assert_error(response: requests.Response, code: str) -> None:
 @pytest.fixture
 def wazzup(fakes: ProviderFakes) -> WazzupFake:
     fakes.wazzup.add_api_key(KEY)
-    return fakes.wazzup
+    return fakes.of(WazzupFake)
 
 
 def subscribe(wazzup: WazzupFake, body: Any) -> requests.Response:
