@@ -33,6 +33,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from emulator.seed import ADMIN_TOKEN, DEMO_DEAL_ID
+from harness.emulator_server import NotifyingServer
 
 HEADERS = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 REQUEST_TIMEOUT = 120.0  # a stalled request shows as slow, a lost one as an error
@@ -40,16 +41,6 @@ GOAL_P99_RATIO = 5.0
 
 
 # -- the servers (child process) -------------------------------------------------------------------
-
-
-class _ReadyServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self.ready.set()
 
 
 def bare_app() -> FastAPI:
@@ -62,14 +53,14 @@ def bare_app() -> FastAPI:
     return app
 
 
-def serve_bare() -> tuple[str, _ReadyServer]:
+def serve_bare() -> tuple[str, NotifyingServer]:
     """A bare FastAPI endpoint served as harness/emulator_server.py serves the emulator."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     config = uvicorn.Config(
         bare_app(), log_level="warning", lifespan="on", timeout_keep_alive=30, timeout_graceful_shutdown=1
     )
-    server = _ReadyServer(config)
+    server = NotifyingServer(config)
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="bare", daemon=True).start()
     if not server.ready.wait(timeout=60):
         raise RuntimeError("the bare server did not start within 60 s")

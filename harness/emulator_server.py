@@ -14,7 +14,7 @@ from emulator.db import Database
 from emulator.settings import Settings
 
 
-class _NotifyingServer(uvicorn.Server):
+class NotifyingServer(uvicorn.Server):
     """A uvicorn server that says when it is ready (no polling, no sleeps)."""
 
     def __init__(self, config: uvicorn.Config) -> None:
@@ -54,7 +54,7 @@ class EmulatorServer:
             timeout_keep_alive=30,
             timeout_graceful_shutdown=1,
         )
-        self._server = _NotifyingServer(config)
+        self._server = NotifyingServer(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, name="crm-emulator", daemon=True
         )

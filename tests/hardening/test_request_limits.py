@@ -25,6 +25,7 @@ from emulator.app import create_app
 from emulator.db import Database
 from emulator.seed import ADMIN_TOKEN
 from emulator.settings import Settings
+from tests.asgi_scope import post_scope
 from tests.hardening.conftest import Crm
 
 MB = 1024 * 1024
@@ -68,21 +69,7 @@ class Body:
 
 
 def _call(app: FastAPI, path: str, headers: dict[str, str], body: Body) -> tuple[int, dict[str, str], bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-        "state": {},
-    }
+    scope = post_scope(path, [(k.lower().encode(), v.encode()) for k, v in headers.items()])
     sent: list[MutableMapping[str, Any]] = []
 
     async def send(message: MutableMapping[str, Any]) -> None:

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from emulator import seed
 from emulator.request_limits import limit_for
+from tests.asgi_scope import post_scope
 from tests.security.conftest import form_token, sign_in
 
 CHUNK = b"\0" * (64 * 1024)
@@ -45,21 +46,7 @@ def _post(app: FastAPI, path: str, headers: dict[str, str]) -> Exchange:
         (b"content-length", str(len(preamble) + chunks * len(CHUNK)).encode()),
         *((k.lower().encode(), v.encode()) for k, v in headers.items()),
     ]
-    scope: dict[str, Any] = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": raw_headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-        "state": {},
-    }
+    scope = post_scope(path, raw_headers)
 
     async def receive() -> dict[str, Any]:
         exchange.chunks_read += 1

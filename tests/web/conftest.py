@@ -24,6 +24,7 @@ from emulator.models import User
 from emulator.settings import Settings
 from emulator.web import csrf
 from emulator.web.access import SESSION_COOKIE
+from harness.emulator_server import NotifyingServer
 from harness.world import Stand, wire_webhooks
 from mocks.app import create_app as create_fakes_app
 from mocks.demo import seed_demo
@@ -155,16 +156,6 @@ def fakes(crm_stand: Stand, demo: Crm) -> Iterator[ProviderFakes]:
         yield provider_fakes
 
 
-class _ReadyServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = threading.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets=sockets)
-        self.ready.set()
-
-
 @dataclass
 class FakesServer:
     """The standalone fakes' app (their outbox page) serving the same fakes the live CRM talks to."""
@@ -177,7 +168,7 @@ class FakesServer:
 def fakes_server(fakes: ProviderFakes) -> Iterator[FakesServer]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
-    server = _ReadyServer(uvicorn.Config(create_fakes_app(fakes), log_level="warning", timeout_graceful_shutdown=1))
+    server = NotifyingServer(uvicorn.Config(create_fakes_app(fakes), log_level="warning", timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="fakes-page", daemon=True)
     thread.start()
     if not server.ready.wait(timeout=30):
