@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 from pathlib import Path
 
 from emulator.providers.registry import ADAPTERS
 from mocks.registry import FAKE_CLASSES
+from tests.docs.test_layering import provider_patterns
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ("emulator", "mocks", "drivers", "steps", "pages", "harness", "tooling")
-ENGLISH_WORDS = {"default"}  # provider names that are also ordinary words: only their name-like uses count
 
 # Demo data: a connected demo account of every provider (optional for a new provider).
 DEMO_DATA = {"emulator/demo_accounts.py", "emulator/seed.py", "mocks/demo.py"}
@@ -64,17 +63,6 @@ OTHER_MENTIONS = {
 }
 
 
-def _patterns(name: str) -> list[re.Pattern[str]]:
-    if name not in ENGLISH_WORDS:
-        return [re.compile(rf"(?i){re.escape(name)}")]
-    capital = name.capitalize()
-    return [
-        re.compile(rf"[\"']{re.escape(name)}[\"']", re.IGNORECASE),  # the provider key as a literal
-        re.compile(rf"\b{capital}\b|\b{capital}[A-Z_]\w*"),  # Default, DefaultAdapter, …
-        re.compile(rf"\.{re.escape(name)}\b"),  # emulator.providers.default, fakes.default
-    ]
-
-
 def _own(path: str, name: str) -> bool:
     """The provider's own files: its adapter (and the modules it is split into) and its fake."""
     return any(
@@ -114,7 +102,7 @@ def _mentions() -> list[str]:
             for number, line in _code_lines(file).items():
                 code = line.strip()
                 for name in names:
-                    if _own(path, name) or not any(p.search(code) for p in _patterns(name)):
+                    if _own(path, name) or not any(p.search(code) for p in provider_patterns(name)):
                         continue
                     allowed = REGISTRATIONS.get(path, ()) + DEMO_LINES.get(path, ()) + OTHER_MENTIONS.get(path, ())
                     if any(code.startswith(start) for start in allowed):

@@ -24,7 +24,8 @@ def _python(*folders: str) -> list[Path]:
     return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
 
 
-def _provider_patterns(name: str) -> list[re.Pattern[str]]:
+def provider_patterns(name: str) -> list[re.Pattern[str]]:
+    """How a provider's name shows in code (for a name that is also a word, only its name-like uses)."""
     if name not in ENGLISH_WORDS:
         return [re.compile(rf"(?i){re.escape(name)}")]
     capital = name.capitalize()
@@ -41,7 +42,7 @@ def test_the_shared_send_path_names_no_provider() -> None:
         for path in _python("emulator/automation")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         for name in FAKE_CLASSES
-        if any(p.search(line) for p in _provider_patterns(name))
+        if any(p.search(line) for p in provider_patterns(name))
     ]
     assert not found, "emulator/automation/ names a provider (it belongs in its adapter):\n" + "\n".join(found)
 
