@@ -7,7 +7,7 @@
 #   DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/crm_stand bash scripts/team-stand.sh
 #
 # Environment: DATABASE_URL (required; PostgreSQL), CRM_WORKERS (default 2), CRM_HOST (127.0.0.1),
-# CRM_PORT (8000), FAKES_PORT (8100), CRM_DATA_DIR (files and the shared clock; default a new temporary
+# CRM_PORT (8000), FAKES_PORT (8100), CRM_CONTROL_TOKEN (required unless CRM_HOST is loopback), CRM_DATA_DIR (files and the shared clock; default a new temporary
 # directory), CRM_KEEP_DATA=1 (do not recreate the schema and demo data). Then, from any machine:
 #   .venv/bin/python -m pytest tests/acceptance -m "smoke or both" -n 0 \
 #     --base-url http://HOST:CRM_PORT --fakes-url http://HOST:FAKES_PORT
@@ -30,6 +30,20 @@ fakes="http://$host:$fakes_port"
 export DATABASE_URL CRM_DATA_DIR="$data_dir" CRM_CLOCK_FILE="$data_dir/clock"
 export CRM_CONTROL_API=1 CRM_SCHEDULER_LOOP=1 CRM_PUBLIC_BASE_URL="${CRM_PUBLIC_BASE_URL:-http://$host:$crm_port}"
 export WAZZUP_BASE_URL="$fakes/wazzup/v3" I2CRM_BASE_URL="$fakes/i2crm/api_v1" DEFAULT_BASE_URL="$fakes/default/v1"
+
+# Reachable from other machines only with a control-API token (it resets the data and moves the clock):
+# the same rule as `python -m emulator --control-api` (emulator/api/control_access.py).
+CRM_HOST="$host" .venv/bin/python - <<'PY'
+import os
+import sys
+
+from emulator.api.control_access import startup_refusal
+from emulator.settings import Settings
+
+refusal = startup_refusal(os.environ["CRM_HOST"], Settings.from_env())
+if refusal:
+    sys.exit(refusal)
+PY
 
 # The schema and the demo data once, before any worker starts (workers never create or drop tables).
 if [ "${CRM_KEEP_DATA:-0}" != 1 ]; then
