@@ -24,8 +24,10 @@ from emulator.models import User
 from emulator.settings import Settings
 from emulator.web import csrf
 from emulator.web.access import SESSION_COOKIE
+from harness.clock import SCENARIO_START
 from harness.emulator_server import NotifyingServer
 from harness.world import Stand, wire_webhooks
+from mocks import clock as fakes_clock
 from mocks.app import create_app as create_fakes_app
 from mocks.demo import seed_demo
 from mocks.registry import ProviderFakes
@@ -114,13 +116,23 @@ def pytest_runtest_makereport(
 
 
 @pytest.fixture
-def demo(crm_stand: Stand) -> Crm:
-    """The stand's CRM reset to the full demo data (processes included) before a browser test."""
+def demo(crm_stand: Stand) -> Iterator[Crm]:
+    """The stand's CRM reset to the full demo data (processes included) before a browser test.
+
+    The CRM's and the fakes' clocks start at the scenarios' instant (the task's 14:23 in Moscow) and keep
+    running: what the card says ("сегодня в …", a task due in 15 minutes) must not depend on the hour the
+    suite runs at (near midnight a task due in 15 minutes is due tomorrow)."""
     server = crm_stand.server
     if server is None:
         pytest.skip("the page tests need the in-process emulator")
-    seed.reset(server.database)
-    return Crm(server.app, server.database, server.settings)
+    clock.set_now(SCENARIO_START)
+    fakes_clock.set_now(SCENARIO_START)
+    try:
+        seed.reset(server.database)
+        yield Crm(server.app, server.database, server.settings)
+    finally:
+        clock.reset()
+        fakes_clock.reset()
 
 
 # -- the browser, signed in; the provider fakes behind the live server ----------------------------

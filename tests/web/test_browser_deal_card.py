@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from drivers.api_driver import ApiDriver
 from drivers.protocol import ProcessSpec, TimelineItem
 from emulator.client import CrmClient
+from harness.clock import SCENARIO_START
 from mocks.registry import ProviderFakes
 from pages.confirm_dialog import ConfirmDialog
 from pages.deal_page import DealPage
@@ -133,7 +134,8 @@ def test_a_stage_change_elsewhere_shows_on_the_open_card_with_its_scheduled_run(
     expect(runs.get_by_test_id("scheduled-run")).to_have_count(1)
     expect(runs.get_by_test_id("run-stage")).to_have_text("Оплата")
     [run] = card.scheduled_runs()
-    assert run.due_at is not None and run.due_at - dt.datetime.now(dt.UTC) > dt.timedelta(minutes=119)
+    # the CRM's clock started at SCENARIO_START for this test (tests/web/conftest.py: demo) and keeps running
+    assert run.due_at is not None and run.due_at - SCENARIO_START > dt.timedelta(minutes=119)
     api.cancel_scheduled_run(9396, run.id)
     expect(runs.get_by_text("Нет запланированных действий", exact=True)).to_be_visible()
     _still_the_same_document(admin_page)
@@ -194,7 +196,7 @@ def test_a_change_waits_while_the_stage_list_is_open(admin_page: Page, base_url:
     menu = admin_page.get_by_role("menu", name="Выберите этап")
     expect(menu).to_be_visible()
     admin_page.evaluate(_AWAIT_NEXT_EVENT, "crm:live-deferred")
-    ApiDriver(crm_client).add_task(9396, "Перезвонить", dt.datetime.now(dt.UTC) + dt.timedelta(hours=2))
+    ApiDriver(crm_client).add_task(9396, "Перезвонить", SCENARIO_START + dt.timedelta(hours=2))
     assert admin_page.evaluate("() => window.__nextLiveEvent"), "the card never saw the change"
     expect(menu).to_be_visible()
     tasks = admin_page.get_by_role("region", name="Задачи").get_by_test_id("task")
