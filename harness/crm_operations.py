@@ -51,11 +51,15 @@ class CrmOperations:
         url, settings = self.world.database.url, self.world.settings
         schedulers = [Scheduler(Database(url), settings, worker=f"worker-{n}") for n in range(2)]
         reports: list[DueReport] = []
+        errors: list[BaseException] = []
         start = threading.Barrier(len(schedulers))
 
         def work(scheduler: Scheduler) -> None:
-            start.wait()
-            reports.append(scheduler.run_due())
+            try:
+                start.wait()
+                reports.append(scheduler.run_due())
+            except BaseException as exc:  # a worker's failure is the caller's failure, not a lost thread's
+                errors.append(exc)
 
         threads = [threading.Thread(target=work, args=(s,)) for s in schedulers]
         for thread in threads:
@@ -64,6 +68,8 @@ class CrmOperations:
             thread.join(timeout=60)
         for scheduler in schedulers:
             scheduler.database.engine.dispose()
+        if errors:
+            raise errors[0]
         return reports
 
     def let_background_scheduler_work(self, action: Callable[[], None]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from mocks import clock
 from mocks.default import DefaultFake
@@ -25,9 +25,36 @@ FAKE_CLASSES: dict[str, type[ProviderFake]] = {cls.name: cls for cls in _FAKE_CL
 PROVIDER_NAMES: tuple[str, ...] = tuple(FAKE_CLASSES)
 
 F = TypeVar("F", bound=ProviderFake)
+Named = TypeVar("Named")
 
 
-class ProviderFakes:
+class FakesByName(Generic[Named]):
+    """The fakes of a test run addressed by provider name, in the order of ``FAKE_CLASSES``: ``fakes.<name>``,
+    ``fakes.get(name)``, ``fakes.all()`` (in process and remote alike)."""
+
+    _fakes: dict[str, Named]
+
+    def __getattr__(self, name: str) -> Named:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._fakes[name]
+        except KeyError:
+            raise AttributeError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
+
+    def all(self) -> list[Named]:
+        """Every fake, in the order of ``FAKE_CLASSES``."""
+        return list(self._fakes.values())
+
+    def get(self, name: str) -> Named:
+        """The fake called ``name`` (a key of ``FAKE_CLASSES``)."""
+        try:
+            return self._fakes[name]
+        except KeyError:
+            raise KeyError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
+
+
+class ProviderFakes(FakesByName[ProviderFake]):
     """One fake per provider; base URLs default to the real services'. ``fakes.<name>`` is that fake (typed
     as a ``ProviderFake``; ``fakes.of(<its class>)`` types it as its own class).
 
@@ -41,26 +68,7 @@ class ProviderFakes:
                 raise TypeError(f"unexpected keyword {key!r}; known: <provider>_base_url for {PROVIDER_NAMES}")
             if url is not None:
                 urls[name] = url
-        self._fakes: dict[str, ProviderFake] = {name: cls(urls.get(name)) for name, cls in FAKE_CLASSES.items()}
-
-    def __getattr__(self, name: str) -> ProviderFake:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self._fakes[name]
-        except KeyError:
-            raise AttributeError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
-
-    def all(self) -> list[ProviderFake]:
-        """Every fake, in the order of ``FAKE_CLASSES``."""
-        return list(self._fakes.values())
-
-    def get(self, name: str) -> ProviderFake:
-        """The fake called ``name`` (a key of ``FAKE_CLASSES``)."""
-        try:
-            return self._fakes[name]
-        except KeyError:
-            raise KeyError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
+        self._fakes = {name: cls(urls.get(name)) for name, cls in FAKE_CLASSES.items()}
 
     def of(self, fake_class: type[F]) -> F:
         """The fake of ``fake_class``, typed as such (``fakes.of(WazzupFake).subscriptions``)."""

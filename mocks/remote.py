@@ -21,7 +21,7 @@ from mocks.journal import JournalEntry, JournalQueries
 from mocks.outbox import OutboxMessage
 from mocks.profile import FakeProfile
 from mocks.provider_fake import RateLimit, StatusOptions
-from mocks.registry import FAKE_CLASSES, PROVIDER_NAMES
+from mocks.registry import FAKE_CLASSES, PROVIDER_NAMES, FakesByName
 from mocks.webhook_delivery import WebhookDelivery
 
 CONTROL_TIMEOUT_SECONDS = 30.0
@@ -226,30 +226,12 @@ class RemoteProviderFake:
         self._call("POST", "/reset")
 
 
-class RemoteProviderFakes:
+class RemoteProviderFakes(FakesByName["RemoteProviderFake"]):
     """The fakes of a standalone server at ``server_url`` (e.g. ``http://127.0.0.1:8100``)."""
 
     def __init__(self, server_url: str, session: requests.Session | None = None) -> None:
         self._client = ControlClient(server_url, session)
         self._fakes = {name: RemoteProviderFake(self._client, name) for name in PROVIDER_NAMES}
-
-    def __getattr__(self, name: str) -> RemoteProviderFake:
-        """``fakes.<name>``: the fake of that provider."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self._fakes[name]
-        except KeyError:
-            raise AttributeError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
-
-    def all(self) -> list[RemoteProviderFake]:
-        return list(self._fakes.values())
-
-    def get(self, name: str) -> RemoteProviderFake:
-        try:
-            return self._fakes[name]
-        except KeyError:
-            raise KeyError(f"no provider fake {name!r}; known: {', '.join(PROVIDER_NAMES)}") from None
 
     def reset(self) -> None:
         self._client.call("POST", "/reset")

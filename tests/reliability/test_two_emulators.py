@@ -8,16 +8,14 @@ provider fakes, woken by moving both clocks past the moment the runs fall due.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 
-from emulator.automation.scheduler import Scheduler
-from emulator.db import Database
 from emulator.models import OutgoingMessage
+from harness.crm_operations import CrmOperations
 from harness.world import Stand, StandOptions, World
 from mocks.remote import RemoteProviderFakes
 from tests.reliability.emulator_processes import (
@@ -53,25 +51,7 @@ def _race(world: World) -> None:
     deals = [world.deal() for _ in range(6)]
     for deal_id in deals:
         world.client.change_stage(deal_id, world.stage("Воронка 2", "В работе"))
-    schedulers = [Scheduler(Database(world.database.url), world.settings, worker=f"w{n}") for n in range(2)]
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def work(scheduler: Scheduler) -> None:
-        try:
-            barrier.wait()
-            scheduler.run_due()
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(s,)) for s in schedulers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    for scheduler in schedulers:
-        scheduler.database.engine.dispose()
-    assert not errors, errors
+    CrmOperations(world).run_due_twice_at_once()
     world.clock.run_due()
     assert sorted(m.to for m in world.fakes.default.outbox) == ["79998885522"] * 6
     for deal_id in deals:
