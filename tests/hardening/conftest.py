@@ -8,7 +8,6 @@ client (``emulator/client.py``): a plain ``requests`` session, with the token in
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sqlalchemy import create_engine, make_url, text
 from emulator.db import Database
 from emulator.seed import ADMIN_TOKEN
 from harness.world import Stand, StandOptions
+from tests.csrf_form import form_token
 
 POSTGRES_ENV = "CRM_TEST_POSTGRES_URL"  # e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test (CI sets it)
 
@@ -37,16 +37,6 @@ class Crm:
 
     def url(self, path: str) -> str:
         return self.base_url + path
-
-
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def form_token(html: str) -> str:
-    """The CSRF token a page's forms carry (the hidden field ``csrf_token``)."""
-    found = CSRF_FIELD.search(html)
-    assert found, "the page's form carries no CSRF token"
-    return found.group(1)
 
 
 def signed_in_browser(base_url: str, login: str, password: str) -> requests.Session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -15,14 +14,7 @@ from emulator import clock, seed
 from emulator.app import create_app
 from emulator.db import Database
 from emulator.settings import Settings
-
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def form_token(html: str) -> str:
-    found = CSRF_FIELD.search(html)
-    assert found, "the page's form carries no CSRF token"
-    return found.group(1)
+from tests.csrf_form import form_token
 
 
 def sign_in(client: TestClient, login: str, password: str) -> TestClient:

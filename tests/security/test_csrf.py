@@ -87,9 +87,7 @@ def test_every_form_of_a_page_carries_its_sessions_token(admin_web: TestClient) 
     expected = csrf.token_for(admin_web.cookies["crm_session"])
     for path in ("/deals/9396", "/settings/integrations/messengers", "/settings/business-processes"):
         html = admin_web.get(path).text
-        forms = re.findall(
-            r'<form\b[^>]*method="post"[^>]*>\s*<input type="hidden" name="csrf_token" value="(\w+)"', html
-        )
+        forms = re.findall(FORM_WITH_TOKEN, html)
         assert forms, path
         assert set(forms) == {expected}, path
         assert len(forms) == html.count('method="post"'), path

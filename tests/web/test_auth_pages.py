@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi.testclient import TestClient
 
 from emulator import seed
+from tests.csrf_form import form_token
 from tests.web.conftest import Crm
 
 
 def _form_token(client: TestClient) -> str:
     """Open the sign-in form as a browser does; its hidden CSRF field, bound to the session it opened."""
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
-    assert found, "the sign-in form carries no CSRF token"
-    return found.group(1)
+    return form_token(client.get("/login").text)
 
 
 def test_root_leads_to_deals(admin: TestClient) -> None:
