@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -56,6 +57,12 @@ class ApiError(Exception):
         self.errors = errors
 
 
+@cache
+def _adapter(kind: type[T]) -> TypeAdapter[T]:
+    """One validator per answer type: building a TypeAdapter costs more than validating with it."""
+    return TypeAdapter(kind)
+
+
 @dataclass
 class CrmClient:
     base_url: str
@@ -102,7 +109,7 @@ class CrmClient:
 
     @staticmethod
     def _as(kind: type[T], data: Any) -> T:
-        return TypeAdapter(kind).validate_python(data)
+        return _adapter(kind).validate_python(data)
 
     @staticmethod
     def _dump(model: BaseModel) -> Any:

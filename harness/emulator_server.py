@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from dataclasses import replace
@@ -10,6 +11,7 @@ from pathlib import Path
 import uvicorn
 
 from emulator.app import create_app
+from harness.asgi_transport import AsgiAdapter
 from emulator.db import Database
 from emulator.settings import Settings
 
@@ -20,9 +22,11 @@ class NotifyingServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
         self.ready = threading.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
+        self.loop = asyncio.get_running_loop()
         self.ready.set()
 
 
@@ -64,6 +68,12 @@ class EmulatorServer:
         if not self._server.ready.wait(timeout=60):
             raise RuntimeError("the emulator did not start within 60 s")
         return self
+
+    def adapter(self) -> AsgiAdapter:
+        """A requests transport to this server's app on its own loop, without the socket (harness/asgi_transport.py)."""
+        if self._server.loop is None:
+            raise RuntimeError("the emulator is not started")
+        return AsgiAdapter(self.app, self._server.loop)
 
     def stop(self) -> None:
         self._server.should_exit = True

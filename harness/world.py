@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import requests
 import responses
 from freezegun import freeze_time
 
@@ -99,7 +100,12 @@ class Stand:
         self.stop()
 
     def client(self, token: str = ADMIN_TOKEN, on_exchange: Callable[[Exchange], None] | None = None) -> CrmClient:
-        return CrmClient(self.crm_url, token, on_exchange=on_exchange, control_token=self.options.control_token)
+        session = requests.Session()
+        if self.server is not None:
+            session.mount(f"{self.crm_url}/", self.server.adapter())
+        return CrmClient(
+            self.crm_url, token, on_exchange=on_exchange, session=session, control_token=self.options.control_token
+        )
 
     @contextmanager
     def scenario(
