@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -57,10 +56,15 @@ class ApiError(Exception):
         self.errors = errors
 
 
-@cache
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
 def _adapter(kind: type[T]) -> TypeAdapter[T]:
     """One validator per answer type: building a TypeAdapter costs more than validating with it."""
-    return TypeAdapter(kind)
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    return adapter
 
 
 @dataclass

@@ -11,9 +11,9 @@ from pathlib import Path
 import uvicorn
 
 from emulator.app import create_app
-from harness.asgi_transport import AsgiAdapter
 from emulator.db import Database
 from emulator.settings import Settings
+from harness.asgi_transport import AsgiAdapter
 
 
 class NotifyingServer(uvicorn.Server):
