@@ -181,9 +181,29 @@ def crm(request: pytest.FixtureRequest, driver_kind: str, crm_api: ApiDriver, ba
         return crm_api
     from pages.ui_driver import UiDriver
 
-    driver = UiDriver(request.getfixturevalue("page"), base_url, crm_api)
+    driver = UiDriver(request.getfixturevalue("ui_page"), base_url, crm_api)
     request.getfixturevalue("browser_sign_ins").sign_in(driver, "admin", "admin")
     return driver
+
+
+@pytest.fixture(scope="session")
+def reused_pages(browser: Any) -> Iterator[Any]:
+    from pages.reused_pages import ReusedPages
+
+    pages = ReusedPages(browser)
+    yield pages
+    pages.close()
+
+
+@pytest.fixture
+def ui_page(request: pytest.FixtureRequest, browser_context_args: dict[str, Any]) -> Any:
+    """The page of an @ui scenario: a reused one made fresh (pages/reused_pages.py), or pytest-playwright's
+    own new page when the run records a trace or a video per test."""
+    config = request.config
+    if config.getoption("--tracing") != "off" or config.getoption("--video") != "off":
+        return request.getfixturevalue("page")
+    marker = request.node.get_closest_marker("browser_context_args")
+    return request.getfixturevalue("reused_pages").page({**browser_context_args, **(marker.kwargs if marker else {})})
 
 
 # -- Allure -------------------------------------------------------------------------------------
@@ -204,4 +224,4 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, exception: Exception, 
     if "exchanges" in names:
         reporting.attach_exchanges(request.getfixturevalue("exchanges"))
     if "driver_kind" in names and request.getfixturevalue("driver_kind") == "ui":
-        reporting.attach_screenshot(request.getfixturevalue("page").screenshot(full_page=True))
+        reporting.attach_screenshot(request.getfixturevalue("ui_page").screenshot(full_page=True))
