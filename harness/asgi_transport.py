@@ -12,8 +12,10 @@ HTTP/1.1 parsing on both sides (about three quarters of a local request's cost).
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +25,7 @@ from requests.exceptions import ReadTimeout
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from starlette.types import ASGIApp, Message
+from urllib3 import HTTPHeaderDict, HTTPResponse
 
 LOG = logging.getLogger("uvicorn.error")
 # Where the request seems to come from: loopback, as for a client on this machine.
@@ -126,16 +129,25 @@ async def _exchange(app: ASGIApp, scope: dict[str, Any], body: bytes) -> tuple[i
 
 
 def _response(request: PreparedRequest, status: int, headers: list[tuple[bytes, bytes]], content: bytes) -> Response:
+    """The answer as requests builds it from a socket's: ``raw`` is a urllib3 response (its headers keep
+    repeated names, which schemathesis and cookie handling read), ``headers`` a case-insensitive view."""
+    raw = HTTPResponse(
+        body=io.BytesIO(content),
+        headers=HTTPHeaderDict([(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]),
+        status=status,
+        version=11,
+        reason=HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "",
+        preload_content=False,
+        decode_content=False,
+        request_url=request.url,
+    )
     response = Response()
     response.status_code = status
-    merged: CaseInsensitiveDict[str] = CaseInsensitiveDict()
-    for raw_name, raw_value in headers:
-        name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
-        merged[name] = f"{merged[name]}, {value}" if name in merged else value  # as urllib3 joins repeats
-    response.headers = merged
+    response.headers = CaseInsensitiveDict(raw.headers)
+    response.raw = raw
     response._content = content
     response.encoding = get_encoding_from_headers(response.headers)
     response.url = request.url or ""
     response.request = request
-    response.reason = ""
+    response.reason = raw.reason or ""
     return response
