@@ -182,7 +182,7 @@ def crm(request: pytest.FixtureRequest, driver_kind: str, crm_api: ApiDriver, ba
     from pages.ui_driver import UiDriver
 
     driver = UiDriver(request.getfixturevalue("ui_page"), base_url, crm_api)
-    request.getfixturevalue("browser_sign_ins").sign_in(driver, "admin", "admin")
+    request.getfixturevalue("browser_sign_ins").sign_in(driver.page, base_url, "admin", "admin")
     return driver
 
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 from typing import cast
 
 from playwright._impl._api_structures import SetCookieParam
+from playwright.sync_api import Page
 
-from pages.ui_driver import UiDriver
+from pages.login_page import LoginPage
+from pages.refusal import PageRefused
 
 
 class SignIns:
@@ -25,22 +27,25 @@ class SignIns:
     def __init__(self) -> None:
         self._cookies: dict[tuple[str, str], list[SetCookieParam]] = {}
 
-    def sign_in(self, driver: UiDriver, login: str, password: str) -> None:
-        key = (driver.base_url, login)
-        context = driver.page.context
+    def sign_in(self, page: Page, base_url: str, login: str, password: str) -> None:
+        key = (base_url, login)
+        context = page.context
         remembered = self._cookies.get(key)
         if remembered:
             context.add_cookies(remembered)
-            if self._accepted(driver):
+            if self._accepted(page, base_url):
                 return
-            context.clear_cookies()
-        driver.sign_in(login, password)
+        context.clear_cookies()
+        screen = LoginPage(page, base_url).open()
+        screen.sign_in(login, password)
+        if page.url.split("?")[0].endswith("/login"):
+            raise PageRefused(screen.error() or f"{login} was not let in")
         self._cookies[key] = [cast(SetCookieParam, dict(cookie)) for cookie in context.cookies()]
 
     @staticmethod
-    def _accepted(driver: UiDriver) -> bool:
+    def _accepted(page: Page, base_url: str) -> bool:
         """The CRM shows the deals to these cookies (it answers a signed-out browser with the sign-in screen)."""
-        response = driver.page.request.get(f"{driver.base_url}/deals", max_redirects=0)
+        response = page.request.get(f"{base_url}/deals", max_redirects=0)
         try:
             return response.status == 200
         finally:

@@ -32,7 +32,7 @@ from mocks.app import create_app as create_fakes_app
 from mocks.demo import seed_demo
 from mocks.registry import ProviderFakes
 from mocks.responses_mount import mount
-from pages.login_page import LoginPage
+from pages.signed_in import SignIns
 from tests.demo_rows import DemoRowLookups
 
 
@@ -139,11 +139,14 @@ def demo(crm_stand: Stand) -> Iterator[Crm]:
 
 
 @pytest.fixture
-def admin_page(page: Page, demo: Crm, base_url: str) -> Page:
-    """A browser page signed in as the administrator, the live server on its demo data."""
-    LoginPage(page, base_url).open().sign_in("admin", "admin")
-    expect(page).to_have_url(f"{base_url}/deals")
-    return page
+def admin_page(ui_page: Page, demo: Crm, base_url: str, browser_sign_ins: SignIns) -> Page:
+    """A browser page signed in as the administrator (the session's sign-in through the screen, its cookies
+    reused: pages/signed_in.py), on the deals, the live server on its demo data. The sign-in screen's own
+    tests use pytest-playwright's fresh ``page`` and sign in themselves."""
+    browser_sign_ins.sign_in(ui_page, base_url, "admin", "admin")
+    ui_page.goto(f"{base_url}/deals")
+    expect(ui_page).to_have_url(f"{base_url}/deals")
+    return ui_page
 
 
 @pytest.fixture
