@@ -196,10 +196,10 @@ def main() -> None:
         print(f"{heading}  (medians of {calls} calls)")
         with stand.scenario() as world:
             for endpoint in [e for e in endpoints(world) if only in e.label]:
-                server, trip, cpu, queries = measure(times, statements, endpoint, calls)
-                weighted += endpoint.per_scenario * server
+                taken, trip, cpu, queries = measure(times, statements, endpoint, calls)
+                weighted += endpoint.per_scenario * taken
                 weighted_cpu += endpoint.per_scenario * cpu
-                print(f"{endpoint.label:46} {server * 1000:9.2f} {trip * 1000:13.2f} {cpu * 1000:7.2f} {queries:5.0f}")
+                print(f"{endpoint.label:46} {taken * 1000:9.2f} {trip * 1000:13.2f} {cpu * 1000:7.2f} {queries:5.0f}")
         print(
             f"one API scenario's requests (weighted sums of the medians): server {weighted * 1000:.1f} ms, "
             f"CPU {weighted_cpu * 1000:.1f} ms"
