@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from emulator import clock, files, parameters, row_ids
 from emulator.automation import triggers
@@ -41,6 +41,12 @@ from emulator.vocabulary import (
 )
 
 MAX_TEXT_LENGTH = 4096
+# Everything a process's view reads (the API's ProcessOut), loaded with the process.
+VIEW = (
+    joinedload(BusinessProcess.stage).joinedload(Stage.funnel),
+    joinedload(BusinessProcess.channel),
+    selectinload(BusinessProcess.files).joinedload(BusinessProcessFile.file),
+)
 
 
 @dataclass
@@ -292,12 +298,12 @@ def save(
     process.text = valid.text
     process.enabled = valid.enabled
     process.files = [BusinessProcessFile(file_id=f.id, position=n) for n, f in enumerate(valid.stored_files)]
-    session.flush()
     if before is None or before != _signature(process):
         process.version += 1
         process.updated_at = now
     session.flush()
-    session.refresh(process)
+    fresh = row_ids.get(session, BusinessProcess, process.id, VIEW, populate_existing=True)  # a refresh, eager
+    assert fresh is process
     return process
 
 
@@ -312,7 +318,8 @@ def _discard_files_of_refused(session: Session, draft: ProcessDraft) -> None:
 
 
 def get_process(session: Session, process_id: int) -> BusinessProcess:
-    process = row_ids.get(session, BusinessProcess, process_id)
+    """The process (not deleted), with everything its view reads."""
+    process = row_ids.get(session, BusinessProcess, process_id, VIEW)
     if process is None or process.deleted_at is not None:
         raise NotFound("Бизнес-процесс", process_id)
     return process
@@ -322,7 +329,7 @@ def list_processes(session: Session, stage_id: int | None = None) -> list[Busine
     query = select(BusinessProcess).where(BusinessProcess.deleted_at.is_(None))
     if stage_id is not None:
         query = query.where(BusinessProcess.stage_id == stage_id)
-    return list(session.scalars(query.order_by(BusinessProcess.stage_id, BusinessProcess.position)))
+    return list(session.scalars(query.order_by(BusinessProcess.stage_id, BusinessProcess.position).options(*VIEW)))
 
 
 def delete(session: Session, process_id: int) -> None:

@@ -9,23 +9,54 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from emulator import clock, row_ids, timeline
 from emulator.automation import triggers
 from emulator.errors import NotFound, ValidationFailed
-from emulator.models import CustomField, CustomFieldValue, Deal, DealButton, Funnel, Stage, User
+from emulator.models import (
+    Contact,
+    CustomField,
+    CustomFieldValue,
+    Deal,
+    DealButton,
+    Funnel,
+    Stage,
+    User,
+)
+
+# Everything a deal's view reads (the API's DealOut, the deal card), loaded with the deal: one query per
+# relation instead of one per relation and row (each contact's phones and emails).
+VIEW = (
+    joinedload(Deal.funnel).selectinload(Funnel.buttons),
+    joinedload(Deal.stage),
+    joinedload(Deal.responsible),
+    joinedload(Deal.previous_responsible),
+    selectinload(Deal.contacts).selectinload(Contact.phones),
+    selectinload(Deal.contacts).selectinload(Contact.emails),
+    selectinload(Deal.tasks),
+    selectinload(Deal.field_values).joinedload(CustomFieldValue.field),
+)
 
 
-def get_deal(session: Session, deal_id: int) -> Deal:
-    deal = row_ids.get(session, Deal, deal_id)
+def get_deal(session: Session, deal_id: int, *, for_view: bool = False) -> Deal:
+    """The deal (not deleted); ``for_view``: with everything its view reads (:data:`VIEW`)."""
+    deal = row_ids.get(session, Deal, deal_id, VIEW if for_view else ())
     if deal is None or deal.deleted_at is not None:
         raise NotFound("Сделка", deal_id)
     return deal
 
 
+def reload_for_view(session: Session, deal: Deal) -> Deal:
+    """The deal read again after a change, with everything its view reads (a refresh in a few queries)."""
+    fresh = row_ids.get(session, Deal, deal.id, VIEW, populate_existing=True)
+    assert fresh is deal  # the session's own object, read again
+    return deal
+
+
 def list_deals(session: Session) -> list[Deal]:
-    return list(session.scalars(select(Deal).where(Deal.deleted_at.is_(None)).order_by(Deal.id)))
+    query = select(Deal).where(Deal.deleted_at.is_(None)).order_by(Deal.id).options(*VIEW)
+    return list(session.scalars(query))
 
 
 def get_funnel(session: Session, funnel_id: int) -> Funnel:
@@ -36,7 +67,13 @@ def get_funnel(session: Session, funnel_id: int) -> Funnel:
 
 
 def list_funnels(session: Session) -> list[Funnel]:
-    return list(session.scalars(select(Funnel).order_by(Funnel.position, Funnel.id)))
+    """With their stages and buttons (a query each, not one per funnel)."""
+    query = (
+        select(Funnel)
+        .order_by(Funnel.position, Funnel.id)
+        .options(selectinload(Funnel.stages), selectinload(Funnel.buttons))
+    )
+    return list(session.scalars(query))
 
 
 def get_stage(session: Session, stage_id: int) -> Stage:

@@ -79,13 +79,12 @@ def create_deal(body: DealCreate, session: SessionDep, settings: SettingsDep, us
     )
     if body.contacts:
         contacts.replace_contacts(session, deal, [_contact_data(c) for c in body.contacts])
-    session.refresh(deal)
-    return presenters.deal_out(session, settings, deal)
+    return presenters.deal_out(session, settings, deals.reload_for_view(session, deal))
 
 
 @router.get("/deals/{deal_id}", response_model=DealOut)
 def get_deal(deal_id: int, session: SessionDep, settings: SettingsDep, _: UserDep) -> DealOut:
-    return presenters.deal_out(session, settings, deals.get_deal(session, deal_id))
+    return presenters.deal_out(session, settings, deals.get_deal(session, deal_id, for_view=True))
 
 
 @router.patch("/deals/{deal_id}", response_model=DealOut)
@@ -104,7 +103,7 @@ def delete_deal(deal_id: int, session: SessionDep, user: UserDep) -> None:
 def change_stage(
     deal_id: int, body: StageChange, session: SessionDep, settings: SettingsDep, user: UserDep
 ) -> ChangeResult:
-    deal = deals.get_deal(session, deal_id)
+    deal = deals.get_deal(session, deal_id, for_view=True)  # the answer shows the deal
     changed = deals.change_stage(session, deal, body.stage_id, user)
     session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
@@ -114,7 +113,7 @@ def change_stage(
 def change_funnel(
     deal_id: int, body: FunnelChange, session: SessionDep, settings: SettingsDep, user: UserDep
 ) -> ChangeResult:
-    deal = deals.get_deal(session, deal_id)
+    deal = deals.get_deal(session, deal_id, for_view=True)  # the answer shows the deal
     changed = deals.change_funnel(session, deal, body.funnel_id, body.stage_id, user)
     session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
@@ -124,7 +123,7 @@ def change_funnel(
 def press_button(
     deal_id: int, button_id: int, session: SessionDep, settings: SettingsDep, user: UserDep
 ) -> ChangeResult:
-    deal = deals.get_deal(session, deal_id)
+    deal = deals.get_deal(session, deal_id, for_view=True)  # the answer shows the deal
     changed = deals.press_button(session, deal, button_id, user)
     session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
@@ -136,8 +135,7 @@ def replace_contacts(
 ) -> list[ContactOut]:
     deal = deals.get_deal(session, deal_id)
     contacts.replace_contacts(session, deal, [_contact_data(c) for c in body])
-    session.refresh(deal)
-    return presenters.deal_out(session, settings, deal).contacts
+    return presenters.deal_out(session, settings, deals.reload_for_view(session, deal)).contacts
 
 
 @router.post("/deals/{deal_id}/contacts", response_model=list[ContactOut], status_code=status.HTTP_201_CREATED)
@@ -146,8 +144,7 @@ def add_contact(
 ) -> list[ContactOut]:
     deal = deals.get_deal(session, deal_id)
     contacts.add_contact(session, deal, _contact_data(body))
-    session.refresh(deal)
-    return presenters.deal_out(session, settings, deal).contacts
+    return presenters.deal_out(session, settings, deals.reload_for_view(session, deal)).contacts
 
 
 @router.put("/deals/{deal_id}/contacts/{contact_id}", response_model=list[ContactOut])
@@ -156,8 +153,7 @@ def update_contact(
 ) -> list[ContactOut]:
     deal = deals.get_deal(session, deal_id)
     contacts.update_contact(session, deal, contact_id, _contact_data(body))
-    session.refresh(deal)
-    return presenters.deal_out(session, settings, deal).contacts
+    return presenters.deal_out(session, settings, deals.reload_for_view(session, deal)).contacts
 
 
 @router.delete("/deals/{deal_id}/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT)

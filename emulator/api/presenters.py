@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from emulator import deals, files, parameters, phones, relative_time
+from emulator import files, parameters, phones, relative_time
 from emulator.api.deal_schemas import (
     AttachmentOut,
     ButtonOut,
@@ -92,9 +92,8 @@ def deal_out(session: Session, settings: Settings, deal: Deal) -> DealOut:
             for t in deal.tasks
         ],
         custom_fields=[CustomFieldValueOut(id=v.field_id, name=v.field.name, value=v.value) for v in deal.field_values],
-        buttons=[
-            ButtonOut(id=b.id, label=b.label, target_stage_id=b.target_stage_id) for b in deals.buttons(session, deal)
-        ],
+        # The funnel's buttons (ordered by position, as deals.buttons lists them), loaded with the deal's view.
+        buttons=[ButtonOut(id=b.id, label=b.label, target_stage_id=b.target_stage_id) for b in deal.funnel.buttons],
         url=settings.deal_url(deal.id),
         created_at=deal.created_at,
     )
