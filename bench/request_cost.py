@@ -4,17 +4,20 @@
 
 On the suite's in-process world (harness/world.py: the CRM served by uvicorn in a thread, the fakes
 behind ``responses``, the clock frozen), issues the requests an API scenario issues (the same calls, the
-same bodies, on a deal with a business process through Default) ``calls`` times each (default 50; one
-more call of each first warms up and is not counted), one endpoint after the other. A timing ASGI
-wrapper around the whole application (outside its middleware, inside uvicorn) takes each request's server
-time: from the moment uvicorn hands it over until the last byte of the answer is sent. It excludes the
+same bodies, on a deal with a business process through Default), and two pages of a browser scenario (the
+deal's card and its live parts, read with the bearer token; not counted in the scenario's sums), ``calls``
+times each (default 50; one more call of each first warms up and is not counted), one endpoint after the
+other. A timing ASGI wrapper around the whole application (outside its middleware, inside uvicorn) takes
+each request's server time: from the moment uvicorn hands it over until the last byte of the answer is
+sent (a request the CRM receives meanwhile, such as a provider's webhook, counts in it). It excludes the
 HTTP client and the socket, which the CRM does not control.
 
-Prints per endpoint the median server time, the median round trip the client saw and the median CPU time
-of this whole process during the call (client and CRM together: on a loaded machine wall time grows with
-the load, CPU time much less) and SQL statements, and their sums weighted by how many times one scenario calls each
-endpoint. Compare runs back to back, not against another day's figures.
-An optional second argument keeps only the endpoints whose label contains it (e.g. ``deals``).
+Prints per endpoint the median server time, the median round trip the client saw, the median CPU time of
+this whole process during the call (client and CRM together: on a loaded machine wall time grows with the
+load, CPU time much less) and the SQL statements the CRM executed; then the sums of the server and CPU
+medians weighted by how many times one API scenario calls each endpoint. Compare runs back to back, not
+against another day's figures. An optional second argument keeps only the endpoints whose label contains
+it (e.g. ``deals``).
 """
 
 from __future__ import annotations
@@ -112,6 +115,15 @@ def endpoints(world: World) -> list[Endpoint]:
         client.change_stage(deal_id, new)
         client.change_stage(deal_id, working)
 
+    def page(path: str) -> Callable[[], Any]:
+        """A page read with the API's bearer token (as the API driver opens a deal's link)."""
+
+        def read() -> None:
+            answer = client.session.get(f"{client.base_url}{path}", headers={"Authorization": f"Bearer {client.token}"})
+            answer.raise_for_status()
+
+        return read
+
     # Reads first, on a deal with one message sent; then the writes, which add to what the reads would read.
     return [
         Endpoint("GET /api/business-processes/editor-options", 3, client.editor_options),
@@ -123,6 +135,9 @@ def endpoints(world: World) -> list[Endpoint]:
         Endpoint("GET /api/deals/{id}/timeline", 1, lambda: client.timeline(deal_id)),
         Endpoint("GET /api/deals/{id}/runs", 1, lambda: client.runs(deal_id)),
         Endpoint("GET /_control/scheduler/next-due", 1, client.next_due),
+        # Pages: an API scenario opens none, a browser scenario the deal's card, then polls its live parts.
+        Endpoint("GET /deals/{id} (page)", 0, page(f"/deals/{deal_id}")),
+        Endpoint("GET /deals/{id}/live (page)", 0, page(f"/deals/{deal_id}/live")),
         Endpoint("POST /api/deals/{id}/stage", 1, change_stage),
         # One run due (the deal left the stage and entered it again), executed: one message sent.
         Endpoint("POST /_control/scheduler/run-due", 2.5, client.run_due, before=one_run_due),

@@ -212,6 +212,11 @@ def available_services(session: Session) -> list[AvailableService]:
 def unavailability_reason(session: Session, provider: str) -> str | None:
     """Why a service cannot be used now, or None when it can."""
     integration = session.scalar(select(Integration).where(Integration.provider == provider))
+    return reason_unavailable(integration, provider)
+
+
+def reason_unavailable(integration: Integration | None, provider: str) -> str | None:
+    """:func:`unavailability_reason` of an integration already read (None: there is none)."""
     if integration is None or provider not in MESSAGING_PROVIDERS:
         return "неизвестный сервис"
     if not integration.connected:

@@ -79,12 +79,12 @@ def create_deal(body: DealCreate, session: SessionDep, settings: SettingsDep, us
     )
     if body.contacts:
         contacts.replace_contacts(session, deal, [_contact_data(c) for c in body.contacts])
-    return presenters.deal_out(session, settings, deals.reload_for_view(session, deal))
+    return presenters.deal_out(session, settings, deal)  # all of it in memory: what was just written
 
 
 @router.get("/deals/{deal_id}", response_model=DealOut)
 def get_deal(deal_id: int, session: SessionDep, settings: SettingsDep, _: UserDep) -> DealOut:
-    return presenters.deal_out(session, settings, deals.get_deal(session, deal_id, for_view=True))
+    return presenters.deal_out(session, settings, deals.get_deal(session, deal_id))
 
 
 @router.patch("/deals/{deal_id}", response_model=DealOut)
@@ -103,7 +103,7 @@ def delete_deal(deal_id: int, session: SessionDep, user: UserDep) -> None:
 def change_stage(
     deal_id: int, body: StageChange, session: SessionDep, settings: SettingsDep, user: UserDep
 ) -> ChangeResult:
-    deal = deals.get_deal(session, deal_id, for_view=True)  # the answer shows the deal
+    deal = deals.get_deal(session, deal_id)
     changed = deals.change_stage(session, deal, body.stage_id, user)
     session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
@@ -113,7 +113,7 @@ def change_stage(
 def change_funnel(
     deal_id: int, body: FunnelChange, session: SessionDep, settings: SettingsDep, user: UserDep
 ) -> ChangeResult:
-    deal = deals.get_deal(session, deal_id, for_view=True)  # the answer shows the deal
+    deal = deals.get_deal(session, deal_id)
     changed = deals.change_funnel(session, deal, body.funnel_id, body.stage_id, user)
     session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
@@ -123,7 +123,7 @@ def change_funnel(
 def press_button(
     deal_id: int, button_id: int, session: SessionDep, settings: SettingsDep, user: UserDep
 ) -> ChangeResult:
-    deal = deals.get_deal(session, deal_id, for_view=True)  # the answer shows the deal
+    deal = deals.get_deal(session, deal_id)
     changed = deals.press_button(session, deal, button_id, user)
     session.commit()  # the write ends here, in this worker, not after the answer is built and checked
     return ChangeResult(changed=changed, deal=presenters.deal_out(session, settings, deal))
@@ -135,7 +135,8 @@ def replace_contacts(
 ) -> list[ContactOut]:
     deal = deals.get_deal(session, deal_id)
     contacts.replace_contacts(session, deal, [_contact_data(c) for c in body])
-    return presenters.deal_out(session, settings, deals.reload_for_view(session, deal)).contacts
+    session.refresh(deal)
+    return presenters.deal_out(session, settings, deal).contacts
 
 
 @router.post("/deals/{deal_id}/contacts", response_model=list[ContactOut], status_code=status.HTTP_201_CREATED)
@@ -144,7 +145,8 @@ def add_contact(
 ) -> list[ContactOut]:
     deal = deals.get_deal(session, deal_id)
     contacts.add_contact(session, deal, _contact_data(body))
-    return presenters.deal_out(session, settings, deals.reload_for_view(session, deal)).contacts
+    session.refresh(deal)
+    return presenters.deal_out(session, settings, deal).contacts
 
 
 @router.put("/deals/{deal_id}/contacts/{contact_id}", response_model=list[ContactOut])
@@ -153,7 +155,8 @@ def update_contact(
 ) -> list[ContactOut]:
     deal = deals.get_deal(session, deal_id)
     contacts.update_contact(session, deal, contact_id, _contact_data(body))
-    return presenters.deal_out(session, settings, deals.reload_for_view(session, deal)).contacts
+    session.refresh(deal)
+    return presenters.deal_out(session, settings, deal).contacts
 
 
 @router.delete("/deals/{deal_id}/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -224,10 +224,15 @@ def process_out(settings: Settings, process: BusinessProcess) -> ProcessOut:
     )
 
 
+# The built-in parameters as the editor lists them, built once.
+BUILT_IN_PARAMETERS = tuple(
+    ParameterOut(id=p.id, label=p.label, token=p.token, custom=False) for p in parameters.BUILT_IN
+)
+
+
 def parameter_catalogue(custom_fields: list[CustomField]) -> list[ParameterOut]:
-    built_in = [ParameterOut(id=p.id, label=p.label, token=p.token, custom=False) for p in parameters.BUILT_IN]
     custom = [ParameterOut(id=f.id, label=f.name, token=f"[{f.name}#{f.id}]", custom=True) for f in custom_fields]
-    return built_in + custom
+    return [*BUILT_IN_PARAMETERS, *custom]
 
 
 def integration_out(settings: Settings, integration: Integration) -> IntegrationOut:

@@ -22,7 +22,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 
 def _card(request: Request, session: PageSession, settings: PageSettings, deal_id: int, errors: list[str]) -> Response:
-    card = deal_card(session, settings, deals.get_deal(session, deal_id, for_view=True))
+    card = deal_card(session, settings, deals.get_deal(session, deal_id))
     live = LiveParts.of(card, request.state.csrf_token)
     context = {"card": card, "errors": errors, "live": live, "live_version": live.version}
     return render(request, "deal.html", context, status_code=422 if errors else 200)
@@ -58,9 +58,7 @@ def deal_page(deal_id: int, request: Request, session: PageSession, settings: Pa
 @router.get("/deals/{deal_id}/live")
 def deal_live(deal_id: int, request: Request, session: PageSession, settings: PageSettings, _: PageUser) -> Response:
     """The card's live parts; 304 while they are what the page already shows (its ETag)."""
-    live = LiveParts.of(
-        deal_card(session, settings, deals.get_deal(session, deal_id, for_view=True)), request.state.csrf_token
-    )
+    live = LiveParts.of(deal_card(session, settings, deals.get_deal(session, deal_id)), request.state.csrf_token)
     etag = f'"{live.version}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache"}
     if request.headers.get("if-none-match") == etag:
