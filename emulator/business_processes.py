@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from emulator import clock, files, parameters, row_ids
 from emulator.automation import triggers
 from emulator.errors import FieldError, NotFound, ValidationFailed
-from emulator.integrations import unavailability_reason
+from emulator.integrations import reason_unavailable
 from emulator.model_enums import Action, DelayUnit, RecipientRule, RunStatus, Timing
 from emulator.models import (
     BusinessProcess,
@@ -41,6 +41,14 @@ from emulator.vocabulary import (
 )
 
 MAX_TEXT_LENGTH = 4096
+# What a process's view reads (the API's ProcessOut), loaded with the process: its stage, funnel and channel
+# joined in. Its files (most often none) are loaded lazily for one process, which costs less on SQLite than
+# an eager loader's statement, and with one query for a list (bench/request_cost.py).
+VIEW = (
+    joinedload(BusinessProcess.stage).joinedload(Stage.funnel),
+    joinedload(BusinessProcess.channel),
+)
+LIST_VIEW = (*VIEW, selectinload(BusinessProcess.files).joinedload(BusinessProcessFile.file))
 
 
 @dataclass
@@ -135,16 +143,18 @@ def _validate_service(session: Session, draft: ProcessDraft, errors: _Collector)
     if provider not in MESSAGING_PROVIDERS:
         errors.add("provider", f"неизвестный сервис «{provider}»")
         return "", None
-    reason = unavailability_reason(session, provider)
+    integration = session.scalar(select(Integration).where(Integration.provider == provider))
+    reason = reason_unavailable(integration, provider)
     if reason:
         errors.add("provider", f"сервис {PROVIDER_LABELS[provider]} недоступен: {reason}")
     channel_id = _as_int(draft.channel_id)
     if draft.channel_id in (None, ""):
         errors.add("channel_id", "выберите канал")
         return provider, None
-    channel = row_ids.get(session, Channel, channel_id)
-    integration = session.get(Integration, channel.integration_id) if channel else None
-    if channel is None or integration is None or integration.provider != provider:
+    # The service's channels were read for its availability: the chosen one must be among them.
+    channels = integration.channels if integration is not None else []
+    channel = next((c for c in channels if c.id == channel_id), None)
+    if channel is None:
         errors.add("channel_id", f"канал не принадлежит сервису {PROVIDER_LABELS[provider]}")
         return provider, None
     if not channel.active:
@@ -292,12 +302,12 @@ def save(
     process.text = valid.text
     process.enabled = valid.enabled
     process.files = [BusinessProcessFile(file_id=f.id, position=n) for n, f in enumerate(valid.stored_files)]
-    session.flush()
     if before is None or before != _signature(process):
         process.version += 1
         process.updated_at = now
     session.flush()
-    session.refresh(process)
+    fresh = row_ids.get(session, BusinessProcess, process.id, VIEW, populate_existing=True)  # a refresh, eager
+    assert fresh is process
     return process
 
 
@@ -312,7 +322,8 @@ def _discard_files_of_refused(session: Session, draft: ProcessDraft) -> None:
 
 
 def get_process(session: Session, process_id: int) -> BusinessProcess:
-    process = row_ids.get(session, BusinessProcess, process_id)
+    """The process (not deleted), with everything its view reads."""
+    process = row_ids.get(session, BusinessProcess, process_id, VIEW)
     if process is None or process.deleted_at is not None:
         raise NotFound("Бизнес-процесс", process_id)
     return process
@@ -322,7 +333,7 @@ def list_processes(session: Session, stage_id: int | None = None) -> list[Busine
     query = select(BusinessProcess).where(BusinessProcess.deleted_at.is_(None))
     if stage_id is not None:
         query = query.where(BusinessProcess.stage_id == stage_id)
-    return list(session.scalars(query.order_by(BusinessProcess.stage_id, BusinessProcess.position)))
+    return list(session.scalars(query.order_by(BusinessProcess.stage_id, BusinessProcess.position).options(*LIST_VIEW)))
 
 
 def delete(session: Session, process_id: int) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from emulator import clock
 from emulator.errors import NotFound, ValidationFailed
@@ -29,7 +29,9 @@ PREVIOUS_SECRET_GRACE = dt.timedelta(hours=24)  # deliveries signed before a rot
 
 
 def list_integrations(session: Session) -> list[Integration]:
-    return list(session.scalars(select(Integration).order_by(Integration.position)))
+    """With their channels (one query for all, not one per card)."""
+    query = select(Integration).order_by(Integration.position).options(selectinload(Integration.channels))
+    return list(session.scalars(query))
 
 
 def get_integration(session: Session, provider: str) -> Integration:
@@ -210,6 +212,11 @@ def available_services(session: Session) -> list[AvailableService]:
 def unavailability_reason(session: Session, provider: str) -> str | None:
     """Why a service cannot be used now, or None when it can."""
     integration = session.scalar(select(Integration).where(Integration.provider == provider))
+    return reason_unavailable(integration, provider)
+
+
+def reason_unavailable(integration: Integration | None, provider: str) -> str | None:
+    """:func:`unavailability_reason` of an integration already read (None: there is none)."""
     if integration is None or provider not in MESSAGING_PROVIDERS:
         return "неизвестный сервис"
     if not integration.connected:

@@ -8,9 +8,11 @@ PostgreSQL refuses above 2^31 with an error, both of which were 500s).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 MIN_ROW_ID = 1
 MAX_ROW_ID = 2**31 - 1  # PostgreSQL's ``integer``
@@ -23,9 +25,20 @@ def storable(ident: object) -> bool:
     return isinstance(ident, int) and not isinstance(ident, bool) and MIN_ROW_ID <= ident <= MAX_ROW_ID
 
 
-def get(session: Session, model: type[Row], ident: object) -> Row | None:
-    """``session.get`` for an id from a request: an id no row can have finds nothing, without a query."""
-    return session.get(model, ident) if storable(ident) else None
+def get(
+    session: Session,
+    model: type[Row],
+    ident: object,
+    options: Sequence[ORMOption] = (),
+    *,
+    populate_existing: bool = False,
+) -> Row | None:
+    """``session.get`` for an id from a request: an id no row can have finds nothing, without a query.
+    ``options`` and ``populate_existing`` as ``session.get`` takes them (what to load with the row; read
+    it again even when the session holds it)."""
+    if not storable(ident):
+        return None
+    return session.get(model, ident, options=options, populate_existing=populate_existing)
 
 
 def parse(raw: str) -> int | None:

@@ -2,7 +2,8 @@
 it) is checked before FastAPI reads the body, so a 300 MB upload without a token is refused at once.
 
 FastAPI parses a request's body before it runs the dependencies; this check runs first and looks only at
-the headers. The handler's own dependencies still check the same things again on the way in.
+the headers, reading the user in the request's own unit of work (emulator/unit_of_work.py); the handler's
+dependencies take that user from there and still refuse a request without one.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from emulator import unit_of_work
 from emulator.api.dependencies import (
     ADMIN_ONLY,
     bearer_token,
@@ -23,16 +25,15 @@ from emulator.api.dependencies import (
     unauthenticated,
     user_of_token,
 )
-from emulator.db import Database
 from emulator.dependency_graph import depends_on
+from emulator.models import User
 
 
-def _role_of(request: Request) -> tuple[bool, bool]:
-    """(signed in, administrator) of the request's bearer token."""
-    database: Database = request.app.state.database
-    with database.session() as session:
-        user = user_of_token(session, bearer_token(request))
-        return user is not None, bool(user is not None and user.is_admin)
+def _user_of(request: Request) -> User | None:
+    """The user of the request's bearer token, read in the request's session (in a worker thread)."""
+    user = unit_of_work.read_first(request, lambda session: user_of_token(session, bearer_token(request)))
+    unit_of_work.remember_user(request, user)
+    return user
 
 
 def _answer(error: HTTPException) -> Response:
@@ -47,10 +48,10 @@ class BearerRoute(APIRoute):
             return handler
 
         async def checked_first(request: Request) -> Response:
-            signed_in, is_admin = await run_in_threadpool(_role_of, request)
-            if not signed_in:
+            user = await run_in_threadpool(_user_of, request)
+            if user is None:
                 return _answer(unauthenticated(request))
-            if needs_admin and not is_admin:
+            if needs_admin and not user.is_admin:
                 return JSONResponse({"detail": ADMIN_ONLY}, status_code=403)
             return await handler(request)
 

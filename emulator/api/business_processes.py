@@ -29,17 +29,23 @@ def _draft(body: ProcessIn) -> business_processes.ProcessDraft:
     return business_processes.ProcessDraft(**body.model_dump())
 
 
+def _options(labels: dict[str, str]) -> list[OptionOut]:
+    return [OptionOut(value=k, label=v) for k, v in labels.items()]
+
+
+# The editor's fixed lists, built once (a response copies them: nothing changes these).
+ACTIONS, TIMINGS = _options(ACTION_LABELS), _options(TIMING_LABELS)
+DELAY_UNITS, RECIPIENT_RULES = _options(DELAY_UNIT_LABELS), _options(RECIPIENT_RULE_LABELS)
+
+
 @router.get("/editor-options", response_model=EditorOptions)
 def editor_options(session: SessionDep, _: AdminDep) -> EditorOptions:
-    def options(labels: dict[str, str]) -> list[OptionOut]:
-        return [OptionOut(value=k, label=v) for k, v in labels.items()]
-
     custom = list(session.scalars(select(CustomField).order_by(CustomField.id)))
     return EditorOptions(
-        actions=options(ACTION_LABELS),
-        timings=options(TIMING_LABELS),
-        delay_units=options(DELAY_UNIT_LABELS),
-        recipient_rules=options(RECIPIENT_RULE_LABELS),
+        actions=list(ACTIONS),
+        timings=list(TIMINGS),
+        delay_units=list(DELAY_UNITS),
+        recipient_rules=list(RECIPIENT_RULES),
         services=[
             ServiceOut(
                 provider=s.provider,

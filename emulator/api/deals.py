@@ -79,8 +79,7 @@ def create_deal(body: DealCreate, session: SessionDep, settings: SettingsDep, us
     )
     if body.contacts:
         contacts.replace_contacts(session, deal, [_contact_data(c) for c in body.contacts])
-    session.refresh(deal)
-    return presenters.deal_out(session, settings, deal)
+    return presenters.deal_out(session, settings, deal)  # all of it in memory: what was just written
 
 
 @router.get("/deals/{deal_id}", response_model=DealOut)

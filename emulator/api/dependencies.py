@@ -5,13 +5,15 @@ of another site (or of this one) cannot act through the API with a signed-in use
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from emulator import unit_of_work
 from emulator.db import Database
 from emulator.models import User
 from emulator.settings import Settings
@@ -22,21 +24,16 @@ COOKIE_NOT_ACCEPTED = "API не принимает cookie сессии брау�
 ADMIN_ONLY = "Недостаточно прав: доступно только администратору"
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies that touch no database are coroutines: FastAPI runs a plain function in a worker
+# thread, a round trip that costs more than the function itself.
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed before the answer leaves, rolled back on error."""
-    database: Database = request.app.state.database
-    with database.session() as session:
-        yield session
 
 
 def bearer_token(request: Request) -> str | None:
@@ -63,19 +60,28 @@ def unauthenticated(request: Request) -> HTTPException:
     )
 
 
-# scope="function": the transaction commits before the answer is sent, so a client that got
-# 200 can rely on the write (and a failed commit is an error answer, not a silent loss).
+# One transaction per request (emulator/unit_of_work.py). scope="function": the transaction commits
+# before the answer is sent, so a client that got 200 can rely on the write (and a failed commit is an
+# error answer, not a silent loss).
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    async with unit_of_work.unit_of_work(request) as session:
+        yield session
+
+
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def current_user(request: Request, session: SessionDep) -> User:
-    user = user_of_token(session, bearer_token(request))
+async def current_user(request: Request, session: SessionDep) -> User:
+    """The user of the bearer token: the one the route class found (api/bearer_route.py), else looked up."""
+    identified, user = unit_of_work.remembered_user(request)
+    if not identified:
+        user = await run_in_threadpool(user_of_token, session, bearer_token(request))
     if user is None:
         raise unauthenticated(request)
     return user
 
 
-def require_admin(user: Annotated[User, Depends(current_user)]) -> User:
+async def require_admin(user: Annotated[User, Depends(current_user)]) -> User:
     if not user.is_admin:
         raise HTTPException(status.HTTP_403_FORBIDDEN, ADMIN_ONLY)
     return user

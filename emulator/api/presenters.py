@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from emulator import deals, files, parameters, phones, relative_time
+from emulator import files, parameters, phones, relative_time
 from emulator.api.deal_schemas import (
     AttachmentOut,
     ButtonOut,
@@ -92,9 +92,8 @@ def deal_out(session: Session, settings: Settings, deal: Deal) -> DealOut:
             for t in deal.tasks
         ],
         custom_fields=[CustomFieldValueOut(id=v.field_id, name=v.field.name, value=v.value) for v in deal.field_values],
-        buttons=[
-            ButtonOut(id=b.id, label=b.label, target_stage_id=b.target_stage_id) for b in deals.buttons(session, deal)
-        ],
+        # The funnel's buttons (ordered by position, as deals.buttons lists them), loaded with the deal's view.
+        buttons=[ButtonOut(id=b.id, label=b.label, target_stage_id=b.target_stage_id) for b in deal.funnel.buttons],
         url=settings.deal_url(deal.id),
         created_at=deal.created_at,
     )
@@ -225,10 +224,15 @@ def process_out(settings: Settings, process: BusinessProcess) -> ProcessOut:
     )
 
 
+# The built-in parameters as the editor lists them, built once.
+BUILT_IN_PARAMETERS = tuple(
+    ParameterOut(id=p.id, label=p.label, token=p.token, custom=False) for p in parameters.BUILT_IN
+)
+
+
 def parameter_catalogue(custom_fields: list[CustomField]) -> list[ParameterOut]:
-    built_in = [ParameterOut(id=p.id, label=p.label, token=p.token, custom=False) for p in parameters.BUILT_IN]
     custom = [ParameterOut(id=f.id, label=f.name, token=f"[{f.name}#{f.id}]", custom=True) for f in custom_fields]
-    return built_in + custom
+    return [*BUILT_IN_PARAMETERS, *custom]
 
 
 def integration_out(settings: Settings, integration: Integration) -> IntegrationOut:

@@ -8,16 +8,16 @@ only ever accepted from a browser session with its CSRF token.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from emulator import clock, web_sessions
+from emulator import clock, unit_of_work, web_sessions
 from emulator.api.dependencies import bearer_token, user_of_token
-from emulator.db import Database
 from emulator.errors import Forbidden
 from emulator.models import User
 from emulator.settings import Settings
@@ -47,19 +47,25 @@ class Visitor:
         return csrf.token_for(self.session_token) if self.session_token else ""
 
 
-def identify(database: Database, request: Request) -> Visitor:
-    """The visitor of a request, from its headers only (run before the body is read)."""
-    with database.session() as session:
-        cookie = request.cookies.get(SESSION_COOKIE, "")
-        found = web_sessions.find(session, cookie, clock.now()) if cookie else None
-        if found is not None:
-            user = session.get(User, found.user_id) if found.user_id is not None else None
-            return Visitor(cookie, user.id if user else None, bool(user and user.is_admin))
-        if request.method in SAFE_METHODS:
-            user = user_of_token(session, bearer_token(request))
-            if user is not None:
-                return Visitor(None, user.id, user.is_admin, by_bearer=True)
-        return Visitor()
+def _visitor(session: Session, request: Request) -> tuple[Visitor, User | None]:
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    found = web_sessions.find(session, cookie, clock.now()) if cookie else None
+    if found is not None:
+        user = session.get(User, found.user_id) if found.user_id is not None else None
+        return Visitor(cookie, user.id if user else None, bool(user and user.is_admin)), user
+    if request.method in SAFE_METHODS:
+        user = user_of_token(session, bearer_token(request))
+        if user is not None:
+            return Visitor(None, user.id, user.is_admin, by_bearer=True), user
+    return Visitor(), None
+
+
+def identify(request: Request) -> Visitor:
+    """The visitor of a request, from its headers only (run before the body is read, in a worker thread),
+    read in the request's own unit of work: ``page_user`` takes the user found from there."""
+    visitor, user = unit_of_work.read_first(request, lambda session: _visitor(session, request))
+    unit_of_work.remember_user(request, user)
+    return visitor
 
 
 def visitor_of(request: Request) -> Visitor:
@@ -67,10 +73,10 @@ def visitor_of(request: Request) -> Visitor:
     return visitor
 
 
-def page_session(request: Request) -> Iterator[Session]:
-    """One unit of work per page request; kept on the request so an error page can roll it back."""
-    database: Database = request.app.state.database
-    with database.session() as session:
+async def page_session(request: Request) -> AsyncIterator[Session]:
+    """The page request's unit of work (emulator/unit_of_work.py); kept on the request so an error page
+    can roll it back."""
+    async with unit_of_work.unit_of_work(request) as session:
         request.state.page_session = session
         yield session
 
@@ -80,21 +86,26 @@ def page_session(request: Request) -> Iterator[Session]:
 PageSession = Annotated[Session, Depends(page_session, scope="function")]
 
 
-def page_settings(request: Request) -> Settings:
+# Coroutines where no database is touched: a plain function would cost a round trip to a worker thread.
+async def page_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def page_user(request: Request, session: PageSession) -> User:
-    visitor = visitor_of(request)
-    user = session.get(User, visitor.user_id) if visitor.user_id is not None else None
+async def page_user(request: Request, session: PageSession) -> User:
+    """The visitor's user, as the route class found it in this request's session."""
+    identified, user = unit_of_work.remembered_user(request)
+    if not identified:
+        visitor = visitor_of(request)
+        if visitor.user_id is not None:
+            user = await run_in_threadpool(session.get, User, visitor.user_id)
     if user is None:
         raise LoginRequired()
     request.state.page_user = user
     return user
 
 
-def page_admin(user: Annotated[User, Depends(page_user)]) -> User:
+async def page_admin(user: Annotated[User, Depends(page_user)]) -> User:
     if not user.is_admin:
         raise Forbidden(FORBIDDEN_MESSAGE)
     return user

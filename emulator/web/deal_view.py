@@ -162,8 +162,11 @@ def _entries(session: Session, deal_id: int, messages: list[OutgoingMessage]) ->
 
 
 def deal_card(session: Session, settings: Settings, deal: Deal) -> DealCard:
+    # The funnels first, with their stages and buttons: the deal's own funnel is among them, read once (``loaded``
+    # keeps them referenced: the session forgets an object nothing refers to, and would read it again).
+    loaded = deals.list_funnels(session)
+    funnels = [presenters.funnel_out(f) for f in loaded]
     out = presenters.deal_out(session, settings, deal)
-    funnels = [presenters.funnel_out(f) for f in deals.list_funnels(session)]
     runs = triggers.pending_runs(session, deal.id)
     messages = _messages(session, deal.id)
     return DealCard(

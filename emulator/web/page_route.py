@@ -85,7 +85,7 @@ class PageRoute(APIRoute):
         needs_admin = depends_on(self.dependant, page_admin)
 
         async def page_handler(request: Request) -> Response:
-            visitor = await run_in_threadpool(identify, request.app.state.database, request)
+            visitor = await run_in_threadpool(identify, request)
             request.state.visitor = visitor
             request.state.csrf_token = visitor.csrf_token
             try:

@@ -48,6 +48,8 @@ environment = Environment(
     autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    # Each template is compiled once per process; no file is checked for changes at every page.
+    auto_reload=False,
 )
 environment.filters["short_name"] = short_name
 environment.filters["phone"] = phone
