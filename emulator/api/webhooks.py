@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from emulator.api.dependencies import SessionDep, SettingsDep
@@ -44,7 +45,9 @@ async def _receive(
         headers={name.lower(): value for name, value in request.headers.items()},
         body=await request.body(),
     )
-    answer = webhook_intake.receive(session, settings, provider, incoming)
+    # The intake reads and writes the database: in a worker thread, as a plain route would, not on the loop
+    # (a webhook waiting for SQLite's write lock would stop every other request meanwhile).
+    answer = await run_in_threadpool(webhook_intake.receive, session, settings, provider, incoming)
     return JSONResponse(answer.body, status_code=answer.status)
 
 
