@@ -11,6 +11,7 @@ from emulator.models import OutgoingMessage, TimelineEntry
 from emulator.vocabulary import MESSAGE_STATUS_LABELS, NOT_SENT_LABEL, TIMELINE_BP_TITLE
 
 KIND = "bp_message"
+_ENTRIES = "message_log.entries"  # session.info: message id -> its entry, as preloaded
 
 
 def status_line(message: OutgoingMessage) -> str:
@@ -23,8 +24,8 @@ def status_line(message: OutgoingMessage) -> str:
     return f"Статус: {label}"
 
 
-def open_entry(session: Session, message: OutgoingMessage) -> TimelineEntry:
-    return timeline.record(
+def open_entry(session: Session, message: OutgoingMessage, *, flush: bool = True) -> TimelineEntry:
+    entry = timeline.record(
         session,
         message.deal_id,
         KIND,
@@ -33,22 +34,42 @@ def open_entry(session: Session, message: OutgoingMessage) -> TimelineEntry:
         at=message.created_at,
         message_id=message.id,
         run_id=message.run_id,
+        flush=flush,
     )
+    known = session.info.get(_ENTRIES)
+    if known is not None:
+        known[message.id] = entry
+    return entry
+
+
+def preload(session: Session, message_ids: list[int]) -> None:
+    """Read the entries of these messages in one query; :func:`refresh_entry` then finds them in the session."""
+    known: dict[int, TimelineEntry | None] = session.info.setdefault(_ENTRIES, {})
+    known.update(dict.fromkeys(message_ids))
+    for entry in session.scalars(select(TimelineEntry).where(TimelineEntry.message_id.in_(message_ids))):
+        if entry.message_id is not None and known[entry.message_id] is None:
+            known[entry.message_id] = entry
 
 
 def refresh_entry(session: Session, message: OutgoingMessage) -> None:
-    entry = session.scalar(select(TimelineEntry).where(TimelineEntry.message_id == message.id))
+    known: dict[int, TimelineEntry | None] = session.info.get(_ENTRIES, {})
+    if message.id in known:
+        entry = known[message.id]
+    else:
+        entry = session.scalar(select(TimelineEntry).where(TimelineEntry.message_id == message.id))
     if entry is None:
         open_entry(session, message)
     else:
         entry.body = status_line(message)
 
 
-def not_sent(session: Session, deal_id: int, run_id: int, reason: str) -> None:
-    timeline.record(session, deal_id, KIND, TIMELINE_BP_TITLE, f"Статус: {NOT_SENT_LABEL}: {reason}", run_id=run_id)
+def not_sent(session: Session, deal_id: int, run_id: int, reason: str, *, flush: bool = True) -> None:
+    timeline.record(
+        session, deal_id, KIND, TIMELINE_BP_TITLE, f"Статус: {NOT_SENT_LABEL}: {reason}", run_id=run_id, flush=flush
+    )
 
 
-def failed(session: Session, deal_id: int, run_id: int, reason: str) -> None:
+def failed(session: Session, deal_id: int, run_id: int, reason: str, *, flush: bool = True) -> None:
     """An error before any message existed (integration or channel unusable)."""
     timeline.record(
         session,
@@ -57,4 +78,5 @@ def failed(session: Session, deal_id: int, run_id: int, reason: str) -> None:
         TIMELINE_BP_TITLE,
         f"Статус: {MESSAGE_STATUS_LABELS['error']}: {reason}",
         run_id=run_id,
+        flush=flush,
     )

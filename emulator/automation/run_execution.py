@@ -8,14 +8,23 @@ one message (with its timeline entry) per number. Sending them is :mod:`delivery
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from emulator import files, phones
 from emulator.automation import message_log, recipients, rendering, triggers
 from emulator.model_enums import MessageStatus, RunStatus
-from emulator.models import BusinessProcess, Deal, Integration, OutgoingMessage, ProcessRun
+from emulator.models import (
+    BusinessProcess,
+    BusinessProcessFile,
+    Contact,
+    Deal,
+    Integration,
+    OutgoingMessage,
+    ProcessRun,
+)
 from emulator.settings import Settings
 from emulator.vocabulary import PROVIDER_LABELS
 
@@ -55,10 +64,63 @@ def unusable_reason(integration: Integration | None, process: BusinessProcess) -
     return None
 
 
-def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datetime) -> list[int]:
-    """Run a claimed run inside the caller's transaction; returns the ids of the messages created."""
-    deal = session.get(Deal, run.deal_id)
-    process = session.get(BusinessProcess, run.process_id)
+@dataclass(frozen=True)
+class _Loaded:
+    """What a batch of runs reads, loaded in a few queries instead of lazily run by run."""
+
+    deals: dict[int, Deal]
+    processes: dict[int, BusinessProcess]
+    integrations: dict[str, Integration]
+
+
+def _load(session: Session, runs: list[ProcessRun]) -> _Loaded:
+    deals = session.scalars(
+        select(Deal)
+        .where(Deal.id.in_({run.deal_id for run in runs}))
+        .options(
+            selectinload(Deal.contacts).selectinload(Contact.phones),
+            selectinload(Deal.contacts).selectinload(Contact.emails),
+            selectinload(Deal.field_values),
+        )
+    )
+    processes = list(
+        session.scalars(
+            select(BusinessProcess)
+            .where(BusinessProcess.id.in_({run.process_id for run in runs}))
+            .options(
+                joinedload(BusinessProcess.channel),
+                selectinload(BusinessProcess.files).joinedload(BusinessProcessFile.file),
+            )
+        )
+    )
+    integrations = session.scalars(
+        select(Integration).where(Integration.provider.in_({process.provider for process in processes}))
+    )
+    return _Loaded(
+        deals={deal.id: deal for deal in deals},
+        processes={process.id: process for process in processes},
+        integrations={integration.provider: integration for integration in integrations},
+    )
+
+
+def execute(session: Session, settings: Settings, runs: list[ProcessRun], now: dt.datetime) -> list[int]:
+    """Run claimed runs, in their order, inside the caller's transaction; returns the ids of the messages created.
+
+    What they read is loaded once for them all; the log entries are inserted in the order they are written.
+    """
+    if not runs:
+        return []
+    loaded = _load(session, runs)
+    created: list[int] = []
+    for run in runs:
+        created += _execute(session, settings, run, loaded, now)
+    session.flush()
+    return created
+
+
+def _execute(session: Session, settings: Settings, run: ProcessRun, loaded: _Loaded, now: dt.datetime) -> list[int]:
+    deal = loaded.deals.get(run.deal_id)
+    process = loaded.processes.get(run.process_id)
     reason = _cancel_reason(deal, process)
     if reason is not None:
         run.status = RunStatus.SCHEDULED  # claimed as running; cancel_run cancels only scheduled runs
@@ -68,20 +130,20 @@ def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datet
     run.status = RunStatus.DONE
     run.finished_at = now
     if process.check_stage and deal.stage_id != run.stage_id:
-        message_log.not_sent(session, deal.id, run.id, _left_stage(run, deal))
+        message_log.not_sent(session, deal.id, run.id, _left_stage(run, deal), flush=False)
         return []
-    integration = session.scalar(select(Integration).where(Integration.provider == process.provider))
+    integration = loaded.integrations.get(process.provider)
     unusable = unusable_reason(integration, process)
     if unusable is not None:
-        message_log.failed(session, deal.id, run.id, unusable)
+        message_log.failed(session, deal.id, run.id, unusable, flush=False)
         return []
     assert process.channel is not None
     found = recipients.resolve(deal, process.recipient_rule)
     for raw in found.invalid:
-        message_log.not_sent(session, deal.id, run.id, f"некорректный номер «{raw}»")
+        message_log.not_sent(session, deal.id, run.id, f"некорректный номер «{raw}»", flush=False)
     if not found.numbers:
         if not found.invalid:
-            message_log.not_sent(session, deal.id, run.id, found.none_reason)
+            message_log.not_sent(session, deal.id, run.id, found.none_reason, flush=False)
         return []
     text = rendering.render(process.text, deal, settings.deal_url(deal.id))
     attachments = [
@@ -94,11 +156,10 @@ def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datet
         for f in process.files
     ]
     if not text.strip() and not attachments:
-        message_log.not_sent(session, deal.id, run.id, EMPTY_TEXT)
+        message_log.not_sent(session, deal.id, run.id, EMPTY_TEXT, flush=False)
         return []
-    created = []
-    for number in found.numbers:
-        message = OutgoingMessage(
+    messages = [
+        OutgoingMessage(
             run_id=run.id,
             deal_id=deal.id,
             process_id=process.id,
@@ -116,8 +177,10 @@ def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datet
             created_at=now,
             updated_at=now,
         )
-        session.add(message)
-        session.flush()
-        message_log.open_entry(session, message)
-        created.append(message.id)
-    return created
+        for number in found.numbers
+    ]
+    session.add_all(messages)
+    session.flush()  # their ids, for their log entries
+    for message in messages:
+        message_log.open_entry(session, message, flush=False)
+    return [message.id for message in messages]

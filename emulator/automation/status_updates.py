@@ -30,6 +30,23 @@ def link(session: Session, message: OutgoingMessage, external_id: str) -> None:
         session.flush()
 
 
+def link_all(session: Session, found: list[tuple[OutgoingMessage, str]]) -> None:
+    """:func:`link` for many (message, provider's id) pairs, with one query for the ids already linked."""
+    wanted = [(message, external_id) for message, external_id in found if external_id]
+    if not wanted:
+        return
+    rows = session.execute(
+        select(MessageExternalId.provider, MessageExternalId.external_id).where(
+            MessageExternalId.external_id.in_({external_id for _, external_id in wanted})
+        )
+    )
+    linked = {(provider, external_id) for provider, external_id in rows}
+    for message, external_id in wanted:
+        if (message.provider, external_id) not in linked:
+            linked.add((message.provider, external_id))
+            session.add(MessageExternalId(message_id=message.id, provider=message.provider, external_id=external_id))
+
+
 def _unlinked_match(session: Session, provider: str, event: StatusEvent) -> OutgoingMessage | None:
     """The one message the provider took without an id yet (queued), named by its channel's key and number.
 
