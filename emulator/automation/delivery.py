@@ -15,8 +15,9 @@ import datetime as dt
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import Table, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import clock
@@ -74,6 +75,54 @@ def _request_of(message: OutgoingMessage, channel: Channel) -> OutgoingRequest:
     )
 
 
+# The statements of the send loop, built once (building and keying a statement costs more than running it).
+_MESSAGES = cast(Table, OutgoingMessage.__table__)
+_DUE = (
+    select(_MESSAGES.c.id)
+    .where(_MESSAGES.c.status.in_(DUE_STATUSES), _MESSAGES.c.next_attempt_at <= bindparam("now"))
+    .order_by(_MESSAGES.c.next_attempt_at, _MESSAGES.c.id)
+    .limit(bindparam("limit"))
+)
+_DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True)
+_CLAIM = (
+    _MESSAGES.update()
+    .where(
+        _MESSAGES.c.id.in_(bindparam("ids", expanding=True)),
+        _MESSAGES.c.status.in_(DUE_STATUSES),
+        _MESSAGES.c.next_attempt_at <= bindparam("now"),
+    )
+    .values(
+        status=MessageStatus.SENDING,
+        claimed_by=bindparam("worker"),
+        attempts=_MESSAGES.c.attempts + 1,
+        updated_at=bindparam("now"),
+    )
+    .returning(_MESSAGES.c.id)
+)
+_MESSAGES_BY_ID = select(OutgoingMessage).where(OutgoingMessage.id.in_(bindparam("ids", expanding=True)))
+# The claim still stands: taken by this attempt (its worker and attempt counter), not handed back as due since.
+_OURS = and_(
+    _MESSAGES.c.id == bindparam("message_id"),
+    _MESSAGES.c.claimed_by == bindparam("worker"),
+    _MESSAGES.c.attempts == bindparam("attempt"),
+    _MESSAGES.c.status.not_in(DUE_STATUSES),
+)
+_RECORD = (
+    _MESSAGES.update()
+    .where(_OURS)
+    .values(parts=bindparam("new_parts", type_=_MESSAGES.c.parts.type), updated_at=bindparam("at"))
+)
+_RELEASE = (
+    _MESSAGES.update()
+    .where(_OURS)
+    .values(
+        status=bindparam("back_status", type_=_MESSAGES.c.status.type),
+        attempts=bindparam("back_attempts"),
+        updated_at=bindparam("at"),
+    )
+)
+
+
 def claim_due(
     session: Session, settings: Settings, worker: str, now: dt.datetime, limit: int, *, skip_locked: bool = False
 ) -> Claimed:
@@ -81,36 +130,14 @@ def claim_due(
 
     A message whose process, integration or channel can no longer send fails here, without an attempt.
     """
-    query = (
-        select(OutgoingMessage.id)
-        .where(OutgoingMessage.status.in_(DUE_STATUSES), OutgoingMessage.next_attempt_at <= now)
-        .order_by(OutgoingMessage.next_attempt_at, OutgoingMessage.id)
-        .limit(limit)
-    )
-    if skip_locked:
-        query = query.with_for_update(skip_locked=True)
-    due = list(session.scalars(query))
+    due = list(session.scalars(_DUE_SKIP_LOCKED if skip_locked else _DUE, {"now": now, "limit": limit}))
     if not due:
         return Claimed()
-    taken = set(
-        session.scalars(
-            update(OutgoingMessage)
-            .where(
-                OutgoingMessage.id.in_(due),
-                OutgoingMessage.status.in_(DUE_STATUSES),
-                OutgoingMessage.next_attempt_at <= now,
-            )
-            .values(
-                status=MessageStatus.SENDING, claimed_by=worker, attempts=OutgoingMessage.attempts + 1, updated_at=now
-            )
-            .returning(OutgoingMessage.id),
-            execution_options={"synchronize_session": False},
-        )
-    )
+    taken = set(session.scalars(_CLAIM, {"ids": due, "now": now, "worker": worker}))
     claimed = Claimed(due=len(due))
     if not taken:
         return claimed
-    messages = {m.id: m for m in session.scalars(select(OutgoingMessage).where(OutgoingMessage.id.in_(taken)))}
+    messages = {m.id: m for m in session.scalars(_MESSAGES_BY_ID, {"ids": sorted(taken)})}
     processes = {
         p.id: p
         for p in session.scalars(
@@ -168,26 +195,15 @@ def _finish(
     message_log.refresh_entry(session, message)
 
 
-def _ours(attempt_: Attempt) -> ColumnElement[bool]:
-    """The claim still stands: taken by this attempt, and not handed back as due since."""
-    return and_(
-        OutgoingMessage.id == attempt_.message_id,
-        OutgoingMessage.claimed_by == attempt_.worker,
-        OutgoingMessage.attempts == attempt_.attempt,
-        OutgoingMessage.status.not_in(DUE_STATUSES),
-    )
+def _ours(attempt_: Attempt) -> dict[str, object]:
+    return {"message_id": attempt_.message_id, "worker": attempt_.worker, "attempt": attempt_.attempt}
 
 
 def _record(session: Session, attempt_: Attempt, parts: list[MessagePart], now: dt.datetime) -> bool:
     """Save the parts before a call (its start is what the lost-answer rule needs after a restart).
 
     False when the claim no longer stands: the call must not be made."""
-    saved = session.execute(
-        update(OutgoingMessage)
-        .where(_ours(attempt_))
-        .values(parts=list(parts), updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    saved = session.execute(_RECORD, {**_ours(attempt_), "new_parts": list(parts), "at": now})
     return rowcount_of(saved) == 1
 
 
@@ -195,16 +211,8 @@ def release(session: Session, attempts: list[Attempt], now: dt.datetime) -> None
     """Hand back claimed messages not attempted: due again as they were, their attempt not counted."""
     for attempt_ in attempts:
         before = attempt_.attempt - 1
-        session.execute(
-            update(OutgoingMessage)
-            .where(_ours(attempt_))
-            .values(
-                status=MessageStatus.PENDING if before == 0 else MessageStatus.RETRYING,
-                attempts=before,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        )
+        back = MessageStatus.PENDING if before == 0 else MessageStatus.RETRYING
+        session.execute(_RELEASE, {**_ours(attempt_), "back_status": back, "back_attempts": before, "at": now})
 
 
 def _link(session: Session, message: OutgoingMessage, accepted: list[Accepted]) -> None:
@@ -276,7 +284,7 @@ class _Outcomes:
             return
         ids = [result.attempt.message_id for result in self.pending]
         # Read at once; held here, as the session's identity map holds them weakly (apply's get finds them).
-        messages = list(session.scalars(select(OutgoingMessage).where(OutgoingMessage.id.in_(ids))))
+        messages = list(session.scalars(_MESSAGES_BY_ID, {"ids": ids}))
         message_log.preload(session, ids)
         for result in self.pending:
             apply(session, self.settings, result.attempt, result.outcome, result.parts, result.accepted, result.at)

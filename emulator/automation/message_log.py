@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import relative_time, timeline
@@ -12,6 +12,7 @@ from emulator.vocabulary import MESSAGE_STATUS_LABELS, NOT_SENT_LABEL, TIMELINE_
 
 KIND = "bp_message"
 _ENTRIES = "message_log.entries"  # session.info: message id -> its entry, as preloaded
+_ENTRIES_OF = select(TimelineEntry).where(TimelineEntry.message_id.in_(bindparam("ids", expanding=True)))
 
 
 def status_line(message: OutgoingMessage) -> str:
@@ -46,7 +47,7 @@ def preload(session: Session, message_ids: list[int]) -> None:
     """Read the entries of these messages in one query; :func:`refresh_entry` then finds them in the session."""
     known: dict[int, TimelineEntry | None] = session.info.setdefault(_ENTRIES, {})
     known.update(dict.fromkeys(message_ids))
-    for entry in session.scalars(select(TimelineEntry).where(TimelineEntry.message_id.in_(message_ids))):
+    for entry in session.scalars(_ENTRIES_OF, {"ids": message_ids}):
         if entry.message_id is not None and known[entry.message_id] is None:
             known[entry.message_id] = entry
 

@@ -8,9 +8,11 @@ one message (with its timeline entry) per number. Sending them is :mod:`delivery
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from emulator import files, phones
@@ -103,48 +105,74 @@ def _load(session: Session, runs: list[ProcessRun]) -> _Loaded:
     )
 
 
+@dataclass
+class _Writes:
+    """What a batch of runs writes, gathered in order: the messages are inserted together first (their
+    ids), then the log entries in the order they were written; the runs done are marked with one UPDATE."""
+
+    messages: list[OutgoingMessage] = field(default_factory=list)
+    log: list[Callable[[], object]] = field(default_factory=list)
+    done: list[int] = field(default_factory=list)
+
+
 def execute(session: Session, settings: Settings, runs: list[ProcessRun], now: dt.datetime) -> list[int]:
     """Run claimed runs, in their order, inside the caller's transaction; returns the ids of the messages created.
 
-    What they read is loaded once for them all; the log entries are inserted in the order they are written.
+    What they read is loaded once for them all; the log entries keep the order they are written in.
     """
     if not runs:
         return []
     loaded = _load(session, runs)
-    created: list[int] = []
+    writes = _Writes()
     for run in runs:
-        created += _execute(session, settings, run, loaded, now)
+        _execute(session, settings, run, loaded, now, writes)
+    session.add_all(writes.messages)
+    session.flush()  # the messages' ids, for their log entries
+    for write in writes.log:
+        write()
+    if writes.done:
+        session.execute(
+            update(ProcessRun)
+            .where(ProcessRun.id.in_(writes.done))
+            .values(status=RunStatus.DONE, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
     session.flush()
-    return created
+    return [message.id for message in writes.messages]
 
 
-def _execute(session: Session, settings: Settings, run: ProcessRun, loaded: _Loaded, now: dt.datetime) -> list[int]:
+def _execute(
+    session: Session, settings: Settings, run: ProcessRun, loaded: _Loaded, now: dt.datetime, writes: _Writes
+) -> None:
     deal = loaded.deals.get(run.deal_id)
     process = loaded.processes.get(run.process_id)
     reason = _cancel_reason(deal, process)
     if reason is not None:
         run.status = RunStatus.SCHEDULED  # claimed as running; cancel_run cancels only scheduled runs
-        triggers.cancel_run(session, run, reason)
-        return []
+        writes.log.append(partial(triggers.cancel_run, session, run, reason))
+        return
     assert deal is not None and process is not None
-    run.status = RunStatus.DONE
-    run.finished_at = now
+    writes.done.append(run.id)
+
+    def log(write: Callable[..., None], reason: str) -> None:
+        writes.log.append(partial(write, session, deal.id, run.id, reason, flush=False))
+
     if process.check_stage and deal.stage_id != run.stage_id:
-        message_log.not_sent(session, deal.id, run.id, _left_stage(run, deal), flush=False)
-        return []
+        log(message_log.not_sent, _left_stage(run, deal))
+        return
     integration = loaded.integrations.get(process.provider)
     unusable = unusable_reason(integration, process)
     if unusable is not None:
-        message_log.failed(session, deal.id, run.id, unusable, flush=False)
-        return []
+        log(message_log.failed, unusable)
+        return
     assert process.channel is not None
     found = recipients.resolve(deal, process.recipient_rule)
     for raw in found.invalid:
-        message_log.not_sent(session, deal.id, run.id, f"некорректный номер «{raw}»", flush=False)
+        log(message_log.not_sent, f"некорректный номер «{raw}»")
     if not found.numbers:
         if not found.invalid:
-            message_log.not_sent(session, deal.id, run.id, found.none_reason, flush=False)
-        return []
+            log(message_log.not_sent, found.none_reason)
+        return
     text = rendering.render(process.text, deal, settings.deal_url(deal.id))
     attachments = [
         {
@@ -156,10 +184,10 @@ def _execute(session: Session, settings: Settings, run: ProcessRun, loaded: _Loa
         for f in process.files
     ]
     if not text.strip() and not attachments:
-        message_log.not_sent(session, deal.id, run.id, EMPTY_TEXT, flush=False)
-        return []
-    messages = [
-        OutgoingMessage(
+        log(message_log.not_sent, EMPTY_TEXT)
+        return
+    for number in found.numbers:
+        message = OutgoingMessage(
             run_id=run.id,
             deal_id=deal.id,
             process_id=process.id,
@@ -177,10 +205,5 @@ def _execute(session: Session, settings: Settings, run: ProcessRun, loaded: _Loa
             created_at=now,
             updated_at=now,
         )
-        for number in found.numbers
-    ]
-    session.add_all(messages)
-    session.flush()  # their ids, for their log entries
-    for message in messages:
-        message_log.open_entry(session, message, flush=False)
-    return [message.id for message in messages]
+        writes.messages.append(message)
+        writes.log.append(partial(message_log.open_entry, session, message, flush=False))

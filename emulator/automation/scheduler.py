@@ -16,8 +16,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Table, bindparam, func, select, text
 
 from emulator import clock, files
 from emulator.automation import delivery, reconciliation, run_execution
@@ -30,6 +31,25 @@ log = logging.getLogger(__name__)
 # PostgreSQL advisory lock of the schedulers of every process on one database (a team stand).
 STAND_LOCK_KEY = 0x43524D5343  # "CRMSC"
 RUN_BATCH = 20  # due runs claimed and executed in one transaction
+_RUNS = cast(Table, ProcessRun.__table__)
+_DUE_RUNS = (
+    select(_RUNS.c.id)
+    .where(_RUNS.c.status == RunStatus.SCHEDULED, _RUNS.c.due_at <= bindparam("now"))
+    .order_by(_RUNS.c.due_at, _RUNS.c.id)
+    .limit(RUN_BATCH)
+)
+_DUE_RUNS_SKIP_LOCKED = _DUE_RUNS.with_for_update(skip_locked=True)
+_CLAIM_RUNS = (
+    _RUNS.update()
+    .where(_RUNS.c.id.in_(bindparam("ids", expanding=True)), _RUNS.c.status == RunStatus.SCHEDULED)
+    .values(status=RunStatus.RUNNING, claimed_by=bindparam("worker"), claimed_at=bindparam("now"))
+    .returning(_RUNS.c.id)
+)
+_RUNS_BY_ID = (
+    select(ProcessRun)
+    .where(ProcessRun.id.in_(bindparam("ids", expanding=True)))
+    .order_by(ProcessRun.due_at, ProcessRun.id)
+)
 
 
 @dataclass
@@ -58,33 +78,13 @@ class Scheduler:
         """
         now = clock.now()
         with self.database.session() as session:
-            query = (
-                select(ProcessRun.id)
-                .where(ProcessRun.status == RunStatus.SCHEDULED, ProcessRun.due_at <= now)
-                .order_by(ProcessRun.due_at, ProcessRun.id)
-                .limit(RUN_BATCH)
-            )
-            if self.database.is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            due = list(session.scalars(query))
+            due = list(session.scalars(_DUE_RUNS_SKIP_LOCKED if self.database.is_postgres else _DUE_RUNS, {"now": now}))
             if not due:
                 return None
-            taken = list(
-                session.scalars(
-                    update(ProcessRun)
-                    .where(ProcessRun.id.in_(due), ProcessRun.status == RunStatus.SCHEDULED)
-                    .values(status=RunStatus.RUNNING, claimed_by=self.worker, claimed_at=now)
-                    .returning(ProcessRun.id),
-                    execution_options={"synchronize_session": False},
-                )
-            )
+            taken = list(session.scalars(_CLAIM_RUNS, {"ids": due, "now": now, "worker": self.worker}))
             if not taken:
                 return 0  # someone else took them; look again
-            runs = list(
-                session.scalars(
-                    select(ProcessRun).where(ProcessRun.id.in_(taken)).order_by(ProcessRun.due_at, ProcessRun.id)
-                )
-            )
+            runs = list(session.scalars(_RUNS_BY_ID, {"ids": taken}))
             run_execution.execute(session, self.settings, runs, now)
         return len(runs)
 

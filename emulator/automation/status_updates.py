@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import clock
@@ -11,6 +11,9 @@ from emulator.model_enums import MessageStatus
 from emulator.models import Channel, MessageExternalId, OutgoingMessage
 from emulator.providers.base import StatusEvent
 
+_LINKED = select(MessageExternalId.provider, MessageExternalId.external_id).where(
+    MessageExternalId.external_id.in_(bindparam("ids", expanding=True))
+)
 _RANK = {MessageStatus.SENT: 1, MessageStatus.DELIVERED: 2, MessageStatus.READ: 3}
 
 
@@ -35,11 +38,7 @@ def link_all(session: Session, found: list[tuple[OutgoingMessage, str]]) -> None
     wanted = [(message, external_id) for message, external_id in found if external_id]
     if not wanted:
         return
-    rows = session.execute(
-        select(MessageExternalId.provider, MessageExternalId.external_id).where(
-            MessageExternalId.external_id.in_({external_id for _, external_id in wanted})
-        )
-    )
+    rows = session.execute(_LINKED, {"ids": sorted({external_id for _, external_id in wanted})})
     linked = {(provider, external_id) for provider, external_id in rows}
     for message, external_id in wanted:
         if (message.provider, external_id) not in linked:
