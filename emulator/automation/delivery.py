@@ -112,6 +112,21 @@ _RECORD = (
     .where(_OURS)
     .values(parts=bindparam("new_parts", type_=_MESSAGES.c.parts.type), updated_at=bindparam("at"))
 )
+# :func:`apply` of the usual outcome (every part accepted, nothing reported further) to a message still
+# sending under this claim, without loading it: "Отправлено", as ``_finish`` and ``schedule_first_check`` set it.
+_SENT = (
+    _MESSAGES.update()
+    .where(_OURS, _MESSAGES.c.status == MessageStatus.SENDING)
+    .values(
+        parts=bindparam("new_parts", type_=_MESSAGES.c.parts.type),
+        status=MessageStatus.SENT,
+        status_reason=None,
+        next_attempt_at=None,
+        updated_at=bindparam("at"),
+        sent_at=bindparam("at"),
+    )
+)
+_SENT_THEN_CHECKED = _SENT.values(next_check_at=bindparam("check_at"))
 _RELEASE = (
     _MESSAGES.update()
     .where(_OURS)
@@ -216,8 +231,11 @@ def release(session: Session, attempts: list[Attempt], now: dt.datetime) -> None
 
 
 def _link(session: Session, message: OutgoingMessage, accepted: list[Accepted]) -> None:
-    ids = [external_id for found in accepted for external_id in found.external_ids]
-    status_updates.link_all(session, [(message, external_id) for external_id in ids])
+    status_updates.link_all(session, _links(message.id, message.provider, accepted))
+
+
+def _links(message_id: int, provider: str, accepted: list[Accepted]) -> list[tuple[int, str, str]]:
+    return [(message_id, provider, external_id) for found in accepted for external_id in found.external_ids]
 
 
 def apply(
@@ -280,15 +298,37 @@ class _Outcomes:
         self.pending: list[_Result] = []
 
     def write(self, session: Session) -> None:
-        if not self.pending:
+        rest = [result for result in self.pending if not self._sent(session, result)]
+        if not rest:
             return
-        ids = [result.attempt.message_id for result in self.pending]
+        ids = [result.attempt.message_id for result in rest]
         # Read at once; held here, as the session's identity map holds them weakly (apply's get finds them).
         messages = list(session.scalars(_MESSAGES_BY_ID, {"ids": ids}))
         message_log.preload(session, ids)
-        for result in self.pending:
+        for result in rest:
             apply(session, self.settings, result.attempt, result.outcome, result.parts, result.accepted, result.at)
         del messages
+
+    def _sent(self, session: Session, result: _Result) -> bool:
+        """The usual outcome, written with two UPDATEs; False when :func:`apply` must decide (another
+        outcome, a status webhook came first, or the claim was taken over): nothing was written then."""
+        if not isinstance(result.outcome, Delivered) or result.outcome.status is not None:
+            return False
+        claimed = result.attempt
+        check_at = reconciliation.first_check_at(self.settings, claimed.provider, result.at)
+        values = {**_ours(claimed), "new_parts": list(result.parts), "at": result.at}
+        if check_at is None:
+            sent = session.execute(_SENT, values)
+        else:
+            sent = session.execute(_SENT_THEN_CHECKED, {**values, "check_at": check_at})
+        if rowcount_of(sent) != 1:
+            return False
+        status_updates.link_all(session, _links(claimed.message_id, claimed.provider, result.accepted))
+        if not message_log.set_status_line(session, claimed.message_id, message_log.line(MessageStatus.SENT)):
+            message = session.get(OutgoingMessage, claimed.message_id)
+            assert message is not None
+            message_log.open_entry(session, message)
+        return True
 
     def written(self) -> None:
         """Their transaction committed."""

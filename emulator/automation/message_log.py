@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+import datetime as dt
+from typing import cast
+
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import relative_time, timeline
+from emulator.db import rowcount_of
 from emulator.model_enums import MessageStatus
 from emulator.models import OutgoingMessage, TimelineEntry
 from emulator.vocabulary import MESSAGE_STATUS_LABELS, NOT_SENT_LABEL, TIMELINE_BP_TITLE
@@ -13,15 +17,22 @@ from emulator.vocabulary import MESSAGE_STATUS_LABELS, NOT_SENT_LABEL, TIMELINE_
 KIND = "bp_message"
 _ENTRIES = "message_log.entries"  # session.info: message id -> its entry, as preloaded
 _ENTRIES_OF = select(TimelineEntry).where(TimelineEntry.message_id.in_(bindparam("ids", expanding=True)))
+_TIMELINE = cast(Table, TimelineEntry.__table__)
+_SET_BODY = _TIMELINE.update().where(_TIMELINE.c.message_id == bindparam("of_message")).values(body=bindparam("line"))
 
 
 def status_line(message: OutgoingMessage) -> str:
-    label = MESSAGE_STATUS_LABELS[message.status]
-    if message.status == MessageStatus.ERROR:
-        return f"Статус: {label}: {message.status_reason or 'неизвестная ошибка'}"
-    if message.status == MessageStatus.RETRYING and message.next_attempt_at is not None:
-        when = relative_time.relative(message.next_attempt_at)
-        return f"Статус: {label} {when}: {message.status_reason or ''}".rstrip(": ")
+    return line(message.status, message.status_reason, message.next_attempt_at)
+
+
+def line(status: MessageStatus, reason: str | None = None, next_attempt_at: dt.datetime | None = None) -> str:
+    """The entry's status line of a message in this state."""
+    label = MESSAGE_STATUS_LABELS[status]
+    if status == MessageStatus.ERROR:
+        return f"Статус: {label}: {reason or 'неизвестная ошибка'}"
+    if status == MessageStatus.RETRYING and next_attempt_at is not None:
+        when = relative_time.relative(next_attempt_at)
+        return f"Статус: {label} {when}: {reason or ''}".rstrip(": ")
     return f"Статус: {label}"
 
 
@@ -50,6 +61,11 @@ def preload(session: Session, message_ids: list[int]) -> None:
     for entry in session.scalars(_ENTRIES_OF, {"ids": message_ids}):
         if entry.message_id is not None and known[entry.message_id] is None:
             known[entry.message_id] = entry
+
+
+def set_status_line(session: Session, message_id: int, status_line: str) -> bool:
+    """Rewrite the entry of a message without loading it; False if the message has none yet."""
+    return rowcount_of(session.execute(_SET_BODY, {"of_message": message_id, "line": status_line})) > 0
 
 
 def refresh_entry(session: Session, message: OutgoingMessage) -> None:

@@ -33,17 +33,17 @@ def link(session: Session, message: OutgoingMessage, external_id: str) -> None:
         session.flush()
 
 
-def link_all(session: Session, found: list[tuple[OutgoingMessage, str]]) -> None:
-    """:func:`link` for many (message, provider's id) pairs, with one query for the ids already linked."""
-    wanted = [(message, external_id) for message, external_id in found if external_id]
+def link_all(session: Session, found: list[tuple[int, str, str]]) -> None:
+    """:func:`link` for many (message id, provider, provider's id), with one query for the ids already linked."""
+    wanted = [(message_id, provider, external_id) for message_id, provider, external_id in found if external_id]
     if not wanted:
         return
-    rows = session.execute(_LINKED, {"ids": sorted({external_id for _, external_id in wanted})})
+    rows = session.execute(_LINKED, {"ids": sorted({external_id for _, _, external_id in wanted})})
     linked = {(provider, external_id) for provider, external_id in rows}
-    for message, external_id in wanted:
-        if (message.provider, external_id) not in linked:
-            linked.add((message.provider, external_id))
-            session.add(MessageExternalId(message_id=message.id, provider=message.provider, external_id=external_id))
+    for message_id, provider, external_id in wanted:
+        if (provider, external_id) not in linked:
+            linked.add((provider, external_id))
+            session.add(MessageExternalId(message_id=message_id, provider=provider, external_id=external_id))
 
 
 def _unlinked_match(session: Session, provider: str, event: StatusEvent) -> OutgoingMessage | None:
