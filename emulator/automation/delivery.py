@@ -105,7 +105,7 @@ _OURS = and_(
     _MESSAGES.c.id == bindparam("message_id"),
     _MESSAGES.c.claimed_by == bindparam("worker"),
     _MESSAGES.c.attempts == bindparam("attempt"),
-    _MESSAGES.c.status.not_in(DUE_STATUSES),
+    *(_MESSAGES.c.status != status for status in DUE_STATUSES),  # not NOT IN: no list to expand per execution
 )
 _RECORD = (
     _MESSAGES.update()

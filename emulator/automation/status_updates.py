@@ -13,9 +13,8 @@ from emulator.model_enums import MessageStatus
 from emulator.models import Channel, MessageExternalId, OutgoingMessage
 from emulator.providers.base import StatusEvent
 
-_LINKED = select(MessageExternalId.external_id).where(  # by the unique (provider, external_id) index
-    MessageExternalId.provider == bindparam("provider"),
-    MessageExternalId.external_id.in_(bindparam("ids", expanding=True)),
+_LINKED = select(MessageExternalId.id).where(  # by the unique (provider, external_id) index
+    MessageExternalId.provider == bindparam("provider"), MessageExternalId.external_id == bindparam("external_id")
 )
 _LINK = insert(cast(Table, MessageExternalId.__table__))
 _RANK = {MessageStatus.SENT: 1, MessageStatus.DELIVERED: 2, MessageStatus.READ: 3}
@@ -38,19 +37,14 @@ def link(session: Session, message: OutgoingMessage, external_id: str) -> None:
 
 
 def link_all(session: Session, found: list[tuple[int, str, str]]) -> None:
-    """:func:`link` for many (message id, provider, provider's id), with one query per provider for the ids
-    already linked."""
-    wanted = [(message_id, provider, external_id) for message_id, provider, external_id in found if external_id]
+    """:func:`link` for many (message id, provider, provider's id) at once, without the ORM."""
     linked: set[tuple[str, str]] = set()
-    for provider in sorted({provider for _, provider, _ in wanted}):
-        ids = sorted({external_id for _, of, external_id in wanted if of == provider})
-        linked.update(
-            (provider, external_id) for external_id in session.scalars(_LINKED, {"provider": provider, "ids": ids})
-        )
     rows_to_add = []
-    for message_id, provider, external_id in wanted:
-        if (provider, external_id) not in linked:
-            linked.add((provider, external_id))
+    for message_id, provider, external_id in found:
+        if not external_id or (provider, external_id) in linked:
+            continue
+        linked.add((provider, external_id))
+        if session.scalar(_LINKED, {"provider": provider, "external_id": external_id}) is None:
             rows_to_add.append({"message_id": message_id, "provider": provider, "external_id": external_id})
     if rows_to_add:
         session.execute(_LINK, rows_to_add)
