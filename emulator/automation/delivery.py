@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, select
+from sqlalchemy import Integer, Table, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import clock
@@ -81,7 +81,7 @@ _DUE = (
     select(_MESSAGES.c.id)
     .where(_MESSAGES.c.status.in_(DUE_STATUSES), _MESSAGES.c.next_attempt_at <= bindparam("now"))
     .order_by(_MESSAGES.c.next_attempt_at, _MESSAGES.c.id)
-    .limit(bindparam("limit"))
+    .limit(bindparam("limit", type_=Integer))
 )
 _DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True)
 _CLAIM = (
