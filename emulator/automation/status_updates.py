@@ -13,10 +13,11 @@ from emulator.model_enums import MessageStatus
 from emulator.models import Channel, MessageExternalId, OutgoingMessage
 from emulator.providers.base import StatusEvent
 
-_LINKED = select(MessageExternalId.id).where(  # by the unique (provider, external_id) index
-    MessageExternalId.provider == bindparam("provider"), MessageExternalId.external_id == bindparam("external_id")
+_EXTERNAL_IDS = cast(Table, MessageExternalId.__table__)
+_LINKED = select(_EXTERNAL_IDS.c.id).where(  # Core (no ORM result), by the unique (provider, external_id) index
+    _EXTERNAL_IDS.c.provider == bindparam("provider"), _EXTERNAL_IDS.c.external_id == bindparam("external_id")
 )
-_LINK = insert(cast(Table, MessageExternalId.__table__))
+_LINK = insert(_EXTERNAL_IDS)
 _RANK = {MessageStatus.SENT: 1, MessageStatus.DELIVERED: 2, MessageStatus.READ: 3}
 
 
