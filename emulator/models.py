@@ -166,7 +166,7 @@ class TimelineEntry(Base):
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text, default="")
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("outgoing_messages.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outgoing_messages.id"), index=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("process_runs.id"))
     author: Mapped[User | None] = relationship()
 

@@ -22,7 +22,10 @@ def record(
     at: dt.datetime | None = None,
     message_id: int | None = None,
     run_id: int | None = None,
+    flush: bool = True,
 ) -> TimelineEntry:
+    """Adds an entry. ``flush=False``: it is inserted with the session's next flush (entries keep the
+    order they were added in, so the log's order is the same)."""
     entry = TimelineEntry(
         deal_id=deal_id,
         kind=kind,
@@ -34,7 +37,8 @@ def record(
         run_id=run_id,
     )
     session.add(entry)
-    session.flush()
+    if flush:
+        session.flush()
     return entry
 
 

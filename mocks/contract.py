@@ -17,10 +17,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from jsonschema_path import SchemaPath
 from openapi_core import Config, OpenAPI
+from openapi_core.templating.paths.datatypes import PathOperationServer
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound, ServerNotFound
+from openapi_core.templating.paths.finders import APICallPathFinder
 from openapi_core.templating.security.exceptions import SecurityNotFound
 from openapi_core.testing import MockRequest, MockResponse
+from openapi_core.validation.schemas import oas31_schema_validators_factory
+from openapi_core.validation.schemas.datatypes import FormatValidatorsDict
+from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFactory
+from openapi_core.validation.schemas.validators import SchemaValidator
 
 from mocks.wire import FakeRequest
 
@@ -86,13 +93,81 @@ def _problems_of(errors: Any) -> list[Problem]:
     return problems
 
 
+_KEPT_ROUTES = 4096  # resolved (method, URL) pairs remembered per contract
+
+
+class _RememberedPaths(APICallPathFinder):
+    """openapi-core's path finder, remembering the path and operation each (method, URL) resolves to:
+    a pure function of the contract, recomputed by openapi-core on every request otherwise."""
+
+    def __init__(self, spec: SchemaPath, base_url: str | None = None) -> None:
+        super().__init__(spec, base_url=base_url)
+        self._found: dict[tuple[str, str], PathOperationServer] = {}
+
+    def find(self, method: str, name: str) -> PathOperationServer:
+        key = (method, name)
+        found = self._found.get(key)
+        if found is None:  # a route that does not resolve raises, and is not remembered
+            found = super().find(method, name)
+            if len(self._found) >= _KEPT_ROUTES:
+                self._found.clear()
+            self._found[key] = found
+        return found
+
+
+class _RememberedSchemaValidators(DialectSchemaValidatorsFactory):
+    """openapi-core's OpenAPI 3.1 schema validator factory, making each schema's validator once: a pure
+    function of the contract (a jsonschema validator keeps no state between validations)."""
+
+    def __init__(self) -> None:
+        base = oas31_schema_validators_factory
+        super().__init__(base.schema_validator_cls, base.default_jsonschema_dialect_id, base.format_checker)
+        self._made: dict[Hashable, SchemaValidator] = {}
+        self._lock = threading.Lock()
+
+    def create(
+        self,
+        spec: SchemaPath,
+        schema: SchemaPath,
+        format_validators: FormatValidatorsDict | None = None,
+        extra_format_validators: FormatValidatorsDict | None = None,
+        forbid_unspecified_additional_properties: bool = False,
+        enforce_properties_required: bool = False,
+    ) -> SchemaValidator:
+        if format_validators is not None or extra_format_validators is not None:
+            return super().create(
+                spec,
+                schema,
+                format_validators,
+                extra_format_validators,
+                forbid_unspecified_additional_properties,
+                enforce_properties_required,
+            )
+        key = (id(spec), schema.parts, forbid_unspecified_additional_properties, enforce_properties_required)
+        made = self._made.get(key)
+        if made is None:
+            made = super().create(
+                spec,
+                schema,
+                forbid_unspecified_additional_properties=forbid_unspecified_additional_properties,
+                enforce_properties_required=enforce_properties_required,
+            )
+            with self._lock:
+                self._made[key] = made
+        return made
+
+
 class Contract:
     """One provider's OpenAPI document."""
 
     def __init__(self, provider: str) -> None:
         self.provider = provider
         self.path = CONTRACTS_DIR / f"{provider}.yaml"
-        config = Config(extra_media_type_deserializers={"application/problem+json": _json})
+        config = Config(
+            extra_media_type_deserializers={"application/problem+json": _json},
+            path_finder_cls=_RememberedPaths,
+            schema_validators_factory=_RememberedSchemaValidators(),
+        )
         self.api = OpenAPI.from_file_path(str(self.path), config=config)
         server = self.api.spec / "servers"
         first = next(iter(server))

@@ -1,17 +1,23 @@
-"""Sending one message: the second half of the common send method, shared by all providers.
+"""Sending messages: the second half of the common send method, shared by all providers.
 
-An attempt is claimed in a short transaction (so two schedulers never send one message); each part's
-call is recorded before it is made (its own short transaction), the provider is called outside any
-transaction, and the outcome is written in another. What may be retried is decided by the adapter's
+Due messages are claimed a batch at a time in one short transaction (so two schedulers never send one
+message), then attempted one after another. Each part's call is recorded before it is made (its own short
+transaction, which also carries the outcome of the message attempted before it), the provider is called
+outside any transaction, and the last outcome is written when the batch ends. A message is never sent
+unless it was claimed, and every outcome is committed before the next provider call: a crash costs what
+it cost when each message had its own transactions. What may be retried is decided by the adapter's
 declared ``lost_answer`` rule (:mod:`part_sending`); when, by :mod:`retry_policy`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, Table, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import clock
@@ -30,15 +36,32 @@ from emulator.settings import Settings
 DUE_STATUSES = (MessageStatus.PENDING, MessageStatus.RETRYING)
 FINAL_STATUSES = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.READ, MessageStatus.ERROR)
 INTERRUPTED = "отправка прервана остановкой CRM"
+BATCH = 8  # due messages claimed in one transaction
+# A batch hands back what it has not started after this long (real seconds), so other schedulers share
+# the work while sends are slow; and after half the lease on the CRM's clock, before anyone would take
+# its claims for those of a stopped scheduler.
+BATCH_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
 class Attempt:
     message_id: int
+    worker: str
+    attempt: int  # the message's attempt counter after the claim: with ``worker``, which claim this is
     provider: str
     credentials: Credentials
     request: OutgoingRequest
     parts: list[MessagePart]
+
+
+@dataclass
+class Claimed:
+    due: int = 0  # due messages seen (0: nothing was due)
+    attempts: list[Attempt] = field(default_factory=list)  # those this claim took, in their order
+
+
+class ClaimLost(Exception):
+    """The message is no longer this scheduler's to send (another one took it over)."""
 
 
 def _request_of(message: OutgoingMessage, channel: Channel) -> OutgoingRequest:
@@ -52,41 +75,127 @@ def _request_of(message: OutgoingMessage, channel: Channel) -> OutgoingRequest:
     )
 
 
-def claim(session: Session, settings: Settings, message_id: int, worker: str, now: dt.datetime) -> Attempt | None:
-    """Take a due message for one attempt, or None if it is not due or someone else took it."""
-    taken = rowcount_of(
-        session.execute(
-            update(OutgoingMessage)
-            .where(
-                OutgoingMessage.id == message_id,
-                OutgoingMessage.status.in_(DUE_STATUSES),
-                OutgoingMessage.next_attempt_at <= now,
-            )
-            .values(
-                status=MessageStatus.SENDING, claimed_by=worker, attempts=OutgoingMessage.attempts + 1, updated_at=now
-            )
-            .execution_options(synchronize_session=False)
-        )
+# The statements of the send loop, built once (building and keying a statement costs more than running it).
+_MESSAGES = cast(Table, OutgoingMessage.__table__)
+_DUE = (
+    select(_MESSAGES.c.id)
+    .where(_MESSAGES.c.status.in_(DUE_STATUSES), _MESSAGES.c.next_attempt_at <= bindparam("now"))
+    .order_by(_MESSAGES.c.next_attempt_at, _MESSAGES.c.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True)
+_CLAIM = (
+    _MESSAGES.update()
+    .where(
+        _MESSAGES.c.id.in_(bindparam("ids", expanding=True)),
+        _MESSAGES.c.status.in_(DUE_STATUSES),
+        _MESSAGES.c.next_attempt_at <= bindparam("now"),
     )
-    if taken != 1:
-        return None
-    message = session.get(OutgoingMessage, message_id)
-    assert message is not None
-    session.refresh(message)
-    process = session.get(BusinessProcess, message.process_id)
-    integration = session.scalar(select(Integration).where(Integration.provider == message.provider))
-    channel = session.get(Channel, message.channel_id)
-    reason = unusable_reason(integration, process) if process is not None else "бизнес-процесс удалён"
-    if reason is None and (channel is None or not channel.active):
-        reason = "канал неактивен"
-    if reason is not None:
-        _finish(session, message, MessageStatus.ERROR, reason, now)
-        return None
-    assert integration is not None and channel is not None
-    request = _request_of(message, channel)
-    if not message.parts:
-        message.parts = adapter_for(message.provider, settings).plan(request)
-    return Attempt(message.id, message.provider, credentials(settings, integration), request, list(message.parts))
+    .values(
+        status=MessageStatus.SENDING,
+        claimed_by=bindparam("worker"),
+        attempts=_MESSAGES.c.attempts + 1,
+        updated_at=bindparam("now"),
+    )
+    .returning(_MESSAGES.c.id)
+)
+_MESSAGES_BY_ID = select(OutgoingMessage).where(OutgoingMessage.id.in_(bindparam("ids", expanding=True)))
+# The claim still stands: taken by this attempt (its worker and attempt counter), not handed back as due since.
+_OURS = and_(
+    _MESSAGES.c.id == bindparam("message_id"),
+    _MESSAGES.c.claimed_by == bindparam("worker"),
+    _MESSAGES.c.attempts == bindparam("attempt"),
+    *(_MESSAGES.c.status != status for status in DUE_STATUSES),  # not NOT IN: no list to expand per execution
+)
+_RECORD = (
+    _MESSAGES.update()
+    .where(_OURS)
+    .values(parts=bindparam("new_parts", type_=_MESSAGES.c.parts.type), updated_at=bindparam("at"))
+)
+# :func:`apply` of the usual outcome (every part accepted, nothing reported further) to a message still
+# sending under this claim, without loading it: "Отправлено", as ``_finish`` and ``schedule_first_check`` set it.
+_SENT = (
+    _MESSAGES.update()
+    .where(_OURS, _MESSAGES.c.status == MessageStatus.SENDING)
+    .values(
+        parts=bindparam("new_parts", type_=_MESSAGES.c.parts.type),
+        status=MessageStatus.SENT,
+        status_reason=None,
+        next_attempt_at=None,
+        updated_at=bindparam("at"),
+        sent_at=bindparam("at"),
+    )
+)
+_SENT_THEN_CHECKED = _SENT.values(next_check_at=bindparam("check_at"))
+_RELEASE = (
+    _MESSAGES.update()
+    .where(_OURS)
+    .values(
+        status=bindparam("back_status", type_=_MESSAGES.c.status.type),
+        attempts=bindparam("back_attempts"),
+        updated_at=bindparam("at"),
+    )
+)
+
+
+def claim_due(
+    session: Session, settings: Settings, worker: str, now: dt.datetime, limit: int, *, skip_locked: bool = False
+) -> Claimed:
+    """Take up to ``limit`` due messages for one attempt each (those another scheduler took are left out).
+
+    A message whose process, integration or channel can no longer send fails here, without an attempt.
+    """
+    due = list(session.scalars(_DUE_SKIP_LOCKED if skip_locked else _DUE, {"now": now, "limit": limit}))
+    if not due:
+        return Claimed()
+    taken = set(session.scalars(_CLAIM, {"ids": due, "now": now, "worker": worker}))
+    claimed = Claimed(due=len(due))
+    if not taken:
+        return claimed
+    messages = {m.id: m for m in session.scalars(_MESSAGES_BY_ID, {"ids": sorted(taken)})}
+    processes = {
+        p.id: p
+        for p in session.scalars(
+            select(BusinessProcess).where(BusinessProcess.id.in_({m.process_id for m in messages.values()}))
+        )
+    }
+    integrations = {
+        i.provider: i
+        for i in session.scalars(
+            select(Integration).where(Integration.provider.in_({m.provider for m in messages.values()}))
+        )
+    }
+    channel_ids = {m.channel_id for m in messages.values()} | {p.channel_id for p in processes.values() if p.channel_id}
+    channels = {c.id: c for c in session.scalars(select(Channel).where(Channel.id.in_(channel_ids)))}
+    for message_id in due:
+        message = messages.get(message_id)
+        if message is None:
+            continue
+        process = processes.get(message.process_id)
+        integration = integrations.get(message.provider)
+        channel = channels.get(message.channel_id)
+        reason = unusable_reason(integration, process) if process is not None else "бизнес-процесс удалён"
+        if reason is None and (channel is None or not channel.active):
+            reason = "канал неактивен"
+        if reason is not None:
+            _finish(session, message, MessageStatus.ERROR, reason, now)
+            continue
+        assert integration is not None and channel is not None
+        request = _request_of(message, channel)
+        if not message.parts:
+            message.parts = adapter_for(message.provider, settings).plan(request)
+        claimed.attempts.append(
+            Attempt(
+                message.id,
+                worker,
+                message.attempts,
+                message.provider,
+                credentials(settings, integration),
+                request,
+                list(message.parts),
+            )
+        )
+    return claimed
 
 
 def _finish(
@@ -101,19 +210,32 @@ def _finish(
     message_log.refresh_entry(session, message)
 
 
-def _record(database: Database, message_id: int, parts: list[MessagePart]) -> None:
-    """Save the parts before a call (its start is what the lost-answer rule needs after a restart)."""
-    with database.session() as session:
-        message = session.get(OutgoingMessage, message_id)
-        assert message is not None
-        message.parts = list(parts)
-        message.updated_at = clock.now()
+def _ours(attempt_: Attempt) -> dict[str, object]:
+    return {"message_id": attempt_.message_id, "worker": attempt_.worker, "attempt": attempt_.attempt}
+
+
+def _record(session: Session, attempt_: Attempt, parts: list[MessagePart], now: dt.datetime) -> bool:
+    """Save the parts before a call (its start is what the lost-answer rule needs after a restart).
+
+    False when the claim no longer stands: the call must not be made."""
+    saved = session.execute(_RECORD, {**_ours(attempt_), "new_parts": list(parts), "at": now})
+    return rowcount_of(saved) == 1
+
+
+def release(session: Session, attempts: list[Attempt], now: dt.datetime) -> None:
+    """Hand back claimed messages not attempted: due again as they were, their attempt not counted."""
+    for attempt_ in attempts:
+        before = attempt_.attempt - 1
+        back = MessageStatus.PENDING if before == 0 else MessageStatus.RETRYING
+        session.execute(_RELEASE, {**_ours(attempt_), "back_status": back, "back_attempts": before, "at": now})
 
 
 def _link(session: Session, message: OutgoingMessage, accepted: list[Accepted]) -> None:
-    for found in accepted:
-        for external_id in found.external_ids:
-            status_updates.link(session, message, external_id)
+    status_updates.link_all(session, _links(message.id, message.provider, accepted))
+
+
+def _links(message_id: int, provider: str, accepted: list[Accepted]) -> list[tuple[int, str, str]]:
+    return [(message_id, provider, external_id) for found in accepted for external_id in found.external_ids]
 
 
 def apply(
@@ -127,8 +249,10 @@ def apply(
 ) -> None:
     message = session.get(OutgoingMessage, attempt_.message_id)
     assert message is not None
-    message.parts = list(parts)
     _link(session, message, accepted)
+    if message.claimed_by != attempt_.worker or message.attempts != attempt_.attempt:
+        return  # another scheduler took it over: what it knows stays
+    message.parts = list(parts)
     if message.status != MessageStatus.SENDING:
         return  # a status webhook overtook this answer; it knows better
     if isinstance(outcome, Delivered):
@@ -157,33 +281,121 @@ def apply(
         _finish(session, message, MessageStatus.ERROR, outcome.reason, now)
 
 
-def deliver(database: Database, settings: Settings, message_id: int, worker: str) -> bool:
-    """One attempt at one message. False when it was not ours to send."""
-    with database.session() as session:
-        claimed = claim(session, settings, message_id, worker, clock.now())
-    if claimed is None:
-        return False
+@dataclass(frozen=True)
+class _Result:
+    attempt: Attempt
+    outcome: Outcome
+    parts: list[MessagePart]
+    accepted: list[Accepted]
+    at: dt.datetime  # when the answer came: the moment the outcome is recorded as of
+
+
+class _Outcomes:
+    """Outcomes not yet written: they go with the next transaction, before the next provider call."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pending: list[_Result] = []
+
+    def write(self, session: Session) -> None:
+        rest = [result for result in self.pending if not self._sent(session, result)]
+        if not rest:
+            return
+        ids = [result.attempt.message_id for result in rest]
+        # Read at once; held here, as the session's identity map holds them weakly (apply's get finds them).
+        messages = list(session.scalars(_MESSAGES_BY_ID, {"ids": ids}))
+        message_log.preload(session, ids)
+        for result in rest:
+            apply(session, self.settings, result.attempt, result.outcome, result.parts, result.accepted, result.at)
+        del messages
+
+    def _sent(self, session: Session, result: _Result) -> bool:
+        """The usual outcome, written with two UPDATEs; False when :func:`apply` must decide (another
+        outcome, a status webhook came first, or the claim was taken over): nothing was written then."""
+        if not isinstance(result.outcome, Delivered) or result.outcome.status is not None:
+            return False
+        claimed = result.attempt
+        check_at = reconciliation.first_check_at(self.settings, claimed.provider, result.at)
+        values = {**_ours(claimed), "new_parts": list(result.parts), "at": result.at}
+        if check_at is None:
+            sent = session.execute(_SENT, values)
+        else:
+            sent = session.execute(_SENT_THEN_CHECKED, {**values, "check_at": check_at})
+        if rowcount_of(sent) != 1:
+            return False
+        status_updates.link_all(session, _links(claimed.message_id, claimed.provider, result.accepted))
+        if not message_log.set_status_line(session, claimed.message_id, message_log.line(MessageStatus.SENT)):
+            message = session.get(OutgoingMessage, claimed.message_id)
+            assert message is not None
+            message_log.open_entry(session, message)
+        return True
+
+    def written(self) -> None:
+        """Their transaction committed."""
+        self.pending.clear()
+
+
+def _may_ask_first(parts: list[MessagePart]) -> bool:
+    """A part that may have arrived: the provider may be asked about it before any call is recorded."""
+    return any(p.state in (PartState.AMBIGUOUS, PartState.IN_FLIGHT) for p in parts)
+
+
+def _send(database: Database, settings: Settings, claimed: Attempt, outcomes: _Outcomes) -> bool:
+    """One attempt at one claimed message; its outcome joins ``outcomes``. False if the claim was lost."""
+    if _may_ask_first(claimed.parts):  # no provider call before the outcomes so far are written
+        with database.session() as session:
+            outcomes.write(session)
+        outcomes.written()
+
+    def record(parts: list[MessagePart]) -> None:
+        with database.session() as session:
+            outcomes.write(session)
+            ours = _record(session, claimed, parts, clock.now())
+        outcomes.written()
+        if not ours:
+            raise ClaimLost(claimed.message_id)
+
     adapter = adapter_for(claimed.provider, settings)
     parts, accepted = claimed.parts, list[Accepted]()
     try:
-        outcome, parts, accepted = attempt(
-            adapter, claimed.credentials, claimed.request, claimed.parts, lambda p: _record(database, message_id, p)
-        )
+        outcome, parts, accepted = attempt(adapter, claimed.credentials, claimed.request, claimed.parts, record)
+    except ClaimLost:
+        return False
     except Exception as exc:  # a bug must not turn into a blind resend
         outcome = Unknown(f"статус неизвестен: внутренняя ошибка {type(exc).__name__}")
-    with database.session() as session:
-        apply(session, settings, claimed, outcome, parts, accepted, clock.now())
+    outcomes.pending.append(_Result(claimed, outcome, parts, accepted, clock.now()))
     return True
 
 
-def due_message_ids(session: Session, now: dt.datetime, limit: int = 100) -> list[int]:
-    query = (
-        select(OutgoingMessage.id)
-        .where(OutgoingMessage.status.in_(DUE_STATUSES), OutgoingMessage.next_attempt_at <= now)
-        .order_by(OutgoingMessage.next_attempt_at, OutgoingMessage.id)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+def deliver_due(
+    database: Database, settings: Settings, worker: str, lease: dt.timedelta, limit: int = BATCH
+) -> int | None:
+    """Claim a batch of due messages and make one attempt at each, in order.
+
+    Returns the number attempted, or None when nothing was due.
+    """
+    claimed_at, started = clock.now(), time.monotonic()
+    with database.session() as session:
+        claimed = claim_due(session, settings, worker, claimed_at, limit, skip_locked=database.is_postgres)
+    if not claimed.due:
+        return None
+    outcomes = _Outcomes(settings)
+    waiting = deque(claimed.attempts)
+    attempted = 0
+    try:
+        while waiting:
+            if waiting[0] is not claimed.attempts[0] and (
+                time.monotonic() - started > BATCH_SECONDS or clock.now() - claimed_at >= lease / 2
+            ):
+                break
+            if _send(database, settings, waiting.popleft(), outcomes):
+                attempted += 1
+    finally:
+        with database.session() as session:
+            outcomes.write(session)
+            release(session, list(waiting), clock.now())
+        outcomes.written()
+    return attempted
 
 
 def recover_interrupted(session: Session, now: dt.datetime, lease: dt.timedelta) -> int:

@@ -34,9 +34,15 @@ def _next_check(sent_at: dt.datetime, now: dt.datetime) -> dt.datetime | None:
     return next((sent_at + after for after in CHECKS_AFTER_SENDING if sent_at + after > now), None)
 
 
+def first_check_at(settings: Settings, provider: str, sent_at: dt.datetime) -> dt.datetime | None:
+    """When a message just sent is first asked about (None: its provider cannot be asked)."""
+    return _next_check(sent_at, sent_at) if adapter_for(provider, settings).lost_answer.lookup else None
+
+
 def schedule_first_check(settings: Settings, message: OutgoingMessage, now: dt.datetime) -> None:
-    if adapter_for(message.provider, settings).lost_answer.lookup:
-        message.next_check_at = _next_check(now, now)
+    check_at = first_check_at(settings, message.provider, now)
+    if check_at is not None:
+        message.next_check_at = check_at
 
 
 def due_ids(session: Session, now: dt.datetime, limit: int = 100) -> list[int]:

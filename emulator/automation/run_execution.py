@@ -8,14 +8,25 @@ one message (with its timeline entry) per number. Sending them is :mod:`delivery
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from emulator import files, phones
 from emulator.automation import message_log, recipients, rendering, triggers
 from emulator.model_enums import MessageStatus, RunStatus
-from emulator.models import BusinessProcess, Deal, Integration, OutgoingMessage, ProcessRun
+from emulator.models import (
+    BusinessProcess,
+    BusinessProcessFile,
+    Contact,
+    Deal,
+    Integration,
+    OutgoingMessage,
+    ProcessRun,
+)
 from emulator.settings import Settings
 from emulator.vocabulary import PROVIDER_LABELS
 
@@ -55,34 +66,113 @@ def unusable_reason(integration: Integration | None, process: BusinessProcess) -
     return None
 
 
-def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datetime) -> list[int]:
-    """Run a claimed run inside the caller's transaction; returns the ids of the messages created."""
-    deal = session.get(Deal, run.deal_id)
-    process = session.get(BusinessProcess, run.process_id)
+@dataclass(frozen=True)
+class _Loaded:
+    """What a batch of runs reads, loaded in a few queries instead of lazily run by run."""
+
+    deals: dict[int, Deal]
+    processes: dict[int, BusinessProcess]
+    integrations: dict[str, Integration]
+
+
+def _load(session: Session, runs: list[ProcessRun]) -> _Loaded:
+    deals = session.scalars(
+        select(Deal)
+        .where(Deal.id.in_({run.deal_id for run in runs}))
+        .options(
+            selectinload(Deal.contacts).selectinload(Contact.phones),
+            selectinload(Deal.contacts).selectinload(Contact.emails),
+            selectinload(Deal.field_values),
+        )
+    )
+    processes = list(
+        session.scalars(
+            select(BusinessProcess)
+            .where(BusinessProcess.id.in_({run.process_id for run in runs}))
+            .options(
+                joinedload(BusinessProcess.channel),
+                selectinload(BusinessProcess.files).joinedload(BusinessProcessFile.file),
+            )
+        )
+    )
+    integrations = session.scalars(
+        select(Integration).where(Integration.provider.in_({process.provider for process in processes}))
+    )
+    return _Loaded(
+        deals={deal.id: deal for deal in deals},
+        processes={process.id: process for process in processes},
+        integrations={integration.provider: integration for integration in integrations},
+    )
+
+
+@dataclass
+class _Writes:
+    """What a batch of runs writes, gathered in order: the messages are inserted together first (their
+    ids), then the log entries in the order they were written; the runs done are marked with one UPDATE."""
+
+    messages: list[OutgoingMessage] = field(default_factory=list)
+    log: list[Callable[[], object]] = field(default_factory=list)
+    done: list[int] = field(default_factory=list)
+
+
+def execute(session: Session, settings: Settings, runs: list[ProcessRun], now: dt.datetime) -> list[int]:
+    """Run claimed runs, in their order, inside the caller's transaction; returns the ids of the messages created.
+
+    What they read is loaded once for them all; the log entries keep the order they are written in.
+    """
+    if not runs:
+        return []
+    loaded = _load(session, runs)
+    writes = _Writes()
+    for run in runs:
+        _execute(session, settings, run, loaded, now, writes)
+    session.add_all(writes.messages)
+    session.flush()  # the messages' ids, for their log entries
+    for write in writes.log:
+        write()
+    if writes.done:
+        session.execute(
+            update(ProcessRun)
+            .where(ProcessRun.id.in_(writes.done))
+            .values(status=RunStatus.DONE, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.flush()
+    return [message.id for message in writes.messages]
+
+
+def _execute(
+    session: Session, settings: Settings, run: ProcessRun, loaded: _Loaded, now: dt.datetime, writes: _Writes
+) -> None:
+    deal = loaded.deals.get(run.deal_id)
+    process = loaded.processes.get(run.process_id)
     reason = _cancel_reason(deal, process)
     if reason is not None:
         run.status = RunStatus.SCHEDULED  # claimed as running; cancel_run cancels only scheduled runs
-        triggers.cancel_run(session, run, reason)
-        return []
+        writes.log.append(partial(triggers.cancel_run, session, run, reason))
+        return
     assert deal is not None and process is not None
-    run.status = RunStatus.DONE
-    run.finished_at = now
+    writes.done.append(run.id)
+
+    def log(write: Callable[..., None], reason: str) -> None:
+        writes.log.append(partial(write, session, deal.id, run.id, reason, flush=False))
+
     if process.check_stage and deal.stage_id != run.stage_id:
-        message_log.not_sent(session, deal.id, run.id, _left_stage(run, deal))
-        return []
-    integration = session.scalar(select(Integration).where(Integration.provider == process.provider))
+        log(message_log.not_sent, _left_stage(run, deal))
+        return
+    integration = loaded.integrations.get(process.provider)
     unusable = unusable_reason(integration, process)
     if unusable is not None:
-        message_log.failed(session, deal.id, run.id, unusable)
-        return []
+        log(message_log.failed, unusable)
+        return
     assert process.channel is not None
     found = recipients.resolve(deal, process.recipient_rule)
     for raw in found.invalid:
-        message_log.not_sent(session, deal.id, run.id, f"некорректный номер «{raw}»")
+        log(message_log.not_sent, f"некорректный номер «{raw}»")
     if not found.numbers:
         if not found.invalid:
-            message_log.not_sent(session, deal.id, run.id, found.none_reason)
-        return []
+            log(message_log.not_sent, found.none_reason)
+        return
     text = rendering.render(process.text, deal, settings.deal_url(deal.id))
     attachments = [
         {
@@ -94,9 +184,8 @@ def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datet
         for f in process.files
     ]
     if not text.strip() and not attachments:
-        message_log.not_sent(session, deal.id, run.id, EMPTY_TEXT)
-        return []
-    created = []
+        log(message_log.not_sent, EMPTY_TEXT)
+        return
     for number in found.numbers:
         message = OutgoingMessage(
             run_id=run.id,
@@ -116,8 +205,5 @@ def execute(session: Session, settings: Settings, run: ProcessRun, now: dt.datet
             created_at=now,
             updated_at=now,
         )
-        session.add(message)
-        session.flush()
-        message_log.open_entry(session, message)
-        created.append(message.id)
-    return created
+        writes.messages.append(message)
+        writes.log.append(partial(message_log.open_entry, session, message, flush=False))

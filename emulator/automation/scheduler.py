@@ -1,7 +1,9 @@
 """Executes due runs and due message attempts: synchronously on request, or in a background loop.
 
-Claims are atomic (a compare-and-set on the row's status, with ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL), so several schedulers over one database never execute a run or a message twice.
+Claims are atomic (a compare-and-set on the rows' status, with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL), so several schedulers over one database never execute a run or a message twice. Both are
+claimed a small batch at a time: a batch of runs is claimed and executed in one transaction; a batch of
+messages is claimed in one and then sent one by one (:mod:`delivery`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Table, bindparam, func, select, text
 
 from emulator import clock, files
 from emulator.automation import delivery, reconciliation, run_execution
-from emulator.db import Database, rowcount_of
+from emulator.db import Database
 from emulator.model_enums import RunStatus
 from emulator.models import OutgoingMessage, ProcessRun
 from emulator.settings import Settings
@@ -27,6 +30,26 @@ from emulator.settings import Settings
 log = logging.getLogger(__name__)
 # PostgreSQL advisory lock of the schedulers of every process on one database (a team stand).
 STAND_LOCK_KEY = 0x43524D5343  # "CRMSC"
+RUN_BATCH = 20  # due runs claimed and executed in one transaction
+_RUNS = cast(Table, ProcessRun.__table__)
+_DUE_RUNS = (
+    select(_RUNS.c.id)
+    .where(_RUNS.c.status == RunStatus.SCHEDULED, _RUNS.c.due_at <= bindparam("now"))
+    .order_by(_RUNS.c.due_at, _RUNS.c.id)
+    .limit(RUN_BATCH)
+)
+_DUE_RUNS_SKIP_LOCKED = _DUE_RUNS.with_for_update(skip_locked=True)
+_CLAIM_RUNS = (
+    _RUNS.update()
+    .where(_RUNS.c.id.in_(bindparam("ids", expanding=True)), _RUNS.c.status == RunStatus.SCHEDULED)
+    .values(status=RunStatus.RUNNING, claimed_by=bindparam("worker"), claimed_at=bindparam("now"))
+    .returning(_RUNS.c.id)
+)
+_RUNS_BY_ID = (
+    select(ProcessRun)
+    .where(ProcessRun.id.in_(bindparam("ids", expanding=True)))
+    .order_by(ProcessRun.due_at, ProcessRun.id)
+)
 
 
 @dataclass
@@ -48,35 +71,22 @@ class Scheduler:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def _claim_and_execute_run(self) -> bool:
+    def _claim_and_execute_runs(self) -> int | None:
+        """Claim a batch of due runs and execute them in one transaction: the number taken, None if none was due.
+
+        A crash before the commit leaves them scheduled: a run executes completely or not at all.
+        """
         now = clock.now()
         with self.database.session() as session:
-            query = (
-                select(ProcessRun.id)
-                .where(ProcessRun.status == RunStatus.SCHEDULED, ProcessRun.due_at <= now)
-                .order_by(ProcessRun.due_at, ProcessRun.id)
-                .limit(1)
-            )
-            if self.database.is_postgres:
-                query = query.with_for_update(skip_locked=True)
-            run_id = session.scalar(query)
-            if run_id is None:
-                return False
-            taken = rowcount_of(
-                session.execute(
-                    update(ProcessRun)
-                    .where(ProcessRun.id == run_id, ProcessRun.status == RunStatus.SCHEDULED)
-                    .values(status=RunStatus.RUNNING, claimed_by=self.worker, claimed_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-            )
-            if taken != 1:
-                return True  # someone else took it; look again
-            run = session.get(ProcessRun, run_id)
-            assert run is not None
-            session.refresh(run)
-            run_execution.execute(session, self.settings, run, now)
-        return True
+            due = list(session.scalars(_DUE_RUNS_SKIP_LOCKED if self.database.is_postgres else _DUE_RUNS, {"now": now}))
+            if not due:
+                return None
+            taken = list(session.scalars(_CLAIM_RUNS, {"ids": due, "now": now, "worker": self.worker}))
+            if not taken:
+                return 0  # someone else took them; look again
+            runs = list(session.scalars(_RUNS_BY_ID, {"ids": taken}))
+            run_execution.execute(session, self.settings, runs, now)
+        return len(runs)
 
     @contextmanager
     def stand_lock(self, exclusive: bool) -> Iterator[None]:
@@ -111,19 +121,19 @@ class Scheduler:
             with self.database.session() as session:
                 report.swept = files.sweep(session, self.settings.files_dir, clock.now())
             for _ in range(max_steps):
-                if self._claim_and_execute_run():
-                    report.runs += 1
+                runs = self._claim_and_execute_runs()
+                if runs is not None:
+                    report.runs += runs
+                    continue
+                attempts = delivery.deliver_due(self.database, self.settings, self.worker, self.lease)
+                if attempts is not None:
+                    report.attempts += attempts
                     continue
                 with self.database.session() as session:
-                    due = delivery.due_message_ids(session, clock.now(), limit=1)
-                    checks = [] if due else reconciliation.due_ids(session, clock.now(), limit=1)
-                if due:
-                    if delivery.deliver(self.database, self.settings, due[0], self.worker):
-                        report.attempts += 1
-                elif checks:
-                    report.checks += reconciliation.check(self.database, self.settings, checks[0])
-                else:
+                    checks = reconciliation.due_ids(session, clock.now(), limit=1)
+                if not checks:
                     break
+                report.checks += reconciliation.check(self.database, self.settings, checks[0])
         return report
 
     def next_due_at(self) -> dt.datetime | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import cast
+
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from emulator import clock
@@ -11,6 +13,11 @@ from emulator.model_enums import MessageStatus
 from emulator.models import Channel, MessageExternalId, OutgoingMessage
 from emulator.providers.base import StatusEvent
 
+_EXTERNAL_IDS = cast(Table, MessageExternalId.__table__)
+_LINKED = select(_EXTERNAL_IDS.c.id).where(  # Core (no ORM result), by the unique (provider, external_id) index
+    _EXTERNAL_IDS.c.provider == bindparam("provider"), _EXTERNAL_IDS.c.external_id == bindparam("external_id")
+)
+_LINK = insert(_EXTERNAL_IDS)
 _RANK = {MessageStatus.SENT: 1, MessageStatus.DELIVERED: 2, MessageStatus.READ: 3}
 
 
@@ -28,6 +35,20 @@ def link(session: Session, message: OutgoingMessage, external_id: str) -> None:
     if external_id and find_message(session, message.provider, external_id) is None:
         session.add(MessageExternalId(message_id=message.id, provider=message.provider, external_id=external_id))
         session.flush()
+
+
+def link_all(session: Session, found: list[tuple[int, str, str]]) -> None:
+    """:func:`link` for many (message id, provider, provider's id) at once, without the ORM."""
+    linked: set[tuple[str, str]] = set()
+    rows_to_add = []
+    for message_id, provider, external_id in found:
+        if not external_id or (provider, external_id) in linked:
+            continue
+        linked.add((provider, external_id))
+        if session.scalar(_LINKED, {"provider": provider, "external_id": external_id}) is None:
+            rows_to_add.append({"message_id": message_id, "provider": provider, "external_id": external_id})
+    if rows_to_add:
+        session.execute(_LINK, rows_to_add)
 
 
 def _unlinked_match(session: Session, provider: str, event: StatusEvent) -> OutgoingMessage | None:
