@@ -399,10 +399,13 @@ def deliver_due(
 
 
 def recover_interrupted(session: Session, now: dt.datetime, lease: dt.timedelta) -> int:
-    """Messages left "sending" by a stopped scheduler: a part in flight may have reached the provider.
+    """Messages left "sending" by a stopped scheduler.
 
-    They go back to the retry queue with that part marked as possibly arrived (from the start recorded
-    before its call), so each adapter's declared rule decides on the next attempt.
+    One with a part in flight (its start recorded before the call) may have reached the provider: it goes
+    back to the retry queue with that part marked as possibly arrived, so each adapter's declared rule
+    decides on the next attempt. One whose call never started (claimed in a batch, its turn not come) is
+    handed back as it was before the claim: due again, its attempt not counted, nothing said in its log.
+    Returns how many were interrupted mid-send.
     """
     stale = list(
         session.scalars(
@@ -411,11 +414,18 @@ def recover_interrupted(session: Session, now: dt.datetime, lease: dt.timedelta)
             )
         )
     )
+    interrupted = 0
     for message in stale:
+        if not any(p.state is PartState.IN_FLIGHT for p in message.parts):
+            message.attempts = max(0, message.attempts - 1)
+            message.status = MessageStatus.PENDING if message.attempts == 0 else MessageStatus.RETRYING
+            message.updated_at = now
+            continue
         message.parts = [p.may_have_arrived() if p.state is PartState.IN_FLIGHT else p for p in message.parts]
         message.status = MessageStatus.RETRYING
         message.status_reason = INTERRUPTED
         message.next_attempt_at = now
         message.updated_at = now
         message_log.refresh_entry(session, message)
-    return len(stale)
+        interrupted += 1
+    return interrupted

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from emulator import clock
+from emulator.automation import delivery
 from emulator.automation.scheduler import Scheduler
 from emulator.db import Database
 from emulator.model_enums import MessageStatus
@@ -48,3 +50,26 @@ def test_interrupted_i2crm_send_is_not_resent(world: World) -> None:
     world.clock.advance(dt.timedelta(minutes=1))
     assert len(world.sends("i2crm")) == 1
     assert world.statuses(deal_id) == ["Статус: Ошибка: статус неизвестен"]
+
+
+def test_a_claimed_message_whose_send_never_started_is_sent_once_as_a_first_attempt(world: World) -> None:
+    """A kill in the middle of a batch: the messages claimed with it but not yet started (no part in
+    flight) are handed back after the lease as they were: one send, one attempt, no "прервана" in the log."""
+    world.process("wazzup", timing="delayed", delay_value=2, delay_unit="hours")
+    deal_id = world.deal()
+    world.enter(deal_id)
+    world.clock.jump(dt.timedelta(hours=3))
+    scheduler = world.scheduler
+    assert scheduler._claim_and_execute_runs() == 1  # the run makes its message; the kill comes before its send
+    with world.database.session() as session:
+        claimed = delivery.claim_due(session, world.settings, "killed-worker", clock.now(), limit=8)
+    assert claimed.due == 1
+    world.clock.jump(scheduler.lease + dt.timedelta(seconds=1))
+
+    world.clock.advance(dt.timedelta(0))
+
+    assert len(world.fakes.wazzup.outbox) == 1
+    assert world.statuses(deal_id) == ["Статус: Отправлено"]
+    with world.database.session() as session:
+        assert session.scalars(select(OutgoingMessage.attempts)).all() == [1]
+    assert not [e for e in world.client.timeline(deal_id) if "прервана" in (e.body or "")]
