@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -67,6 +67,38 @@ def _adapter(kind: type[T]) -> TypeAdapter[T]:
     return adapter
 
 
+class Answer(Protocol):
+    """What the client reads of an HTTP answer (``requests.Response`` has it)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def text(self) -> str: ...
+
+    def json(self) -> Any: ...
+
+
+class Transport(Protocol):
+    """Another way to the same CRM than ``requests`` over the network (the suite's in-process CRM:
+    harness/asgi_transport.py). Takes what ``requests.Session.request`` takes of the client's calls."""
+
+    def exchange(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        files: Any = None,
+        params: Any = None,
+        headers: Mapping[str, str],
+        timeout: float | None,
+    ) -> Answer: ...
+
+
 @dataclass
 class CrmClient:
     base_url: str
@@ -75,6 +107,7 @@ class CrmClient:
     on_exchange: Callable[[Exchange], None] | None = None
     session: requests.Session = field(default_factory=requests.Session)
     control_token: str | None = None  # the control API's own token (CRM_CONTROL_TOKEN), when it has one
+    transport: Transport | None = None  # when set, used instead of ``session``
 
     def __post_init__(self) -> None:
         # requests reads the proxy variables of the environment on every request (about a millisecond,
@@ -83,7 +116,9 @@ class CrmClient:
             self.session.trust_env = False
 
     def with_token(self, token: str | None) -> CrmClient:
-        return CrmClient(self.base_url, token, self.timeout, self.on_exchange, self.session, self.control_token)
+        return CrmClient(
+            self.base_url, token, self.timeout, self.on_exchange, self.session, self.control_token, self.transport
+        )
 
     # -- transport -----------------------------------------------------------------------------
 
@@ -93,9 +128,15 @@ class CrmClient:
         token = self.control_token if control else self.token
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         url = f"{self.base_url}{path}"
-        response = self.session.request(
-            method, url, json=json, files=files, params=params, headers=headers, timeout=self.timeout
-        )
+        response: Answer
+        if self.transport is not None:
+            response = self.transport.exchange(
+                method, url, json=json, files=files, params=params, headers=headers, timeout=self.timeout
+            )
+        else:
+            response = self.session.request(
+                method, url, json=json, files=files, params=params, headers=headers, timeout=self.timeout
+            )
         if self.on_exchange is not None:
             self.on_exchange(Exchange(method, url, json, response.status_code, response.text[:20_000]))
         if response.status_code >= 400:

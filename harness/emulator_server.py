@@ -13,7 +13,7 @@ import uvicorn
 from emulator.app import create_app
 from emulator.db import Database
 from emulator.settings import Settings
-from harness.asgi_transport import AsgiAdapter
+from harness.asgi_transport import AsgiAdapter, AsgiTransport
 
 
 class NotifyingServer(uvicorn.Server):
@@ -71,9 +71,16 @@ class EmulatorServer:
 
     def adapter(self) -> AsgiAdapter:
         """A requests transport to this server's app on its own loop, without the socket (harness/asgi_transport.py)."""
+        return AsgiAdapter(self.app, self._loop())
+
+    def transport(self) -> AsgiTransport:
+        """The typed client's way to this server's app on its own loop, without the socket."""
+        return AsgiTransport(self.app, self._loop())
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
         if self._server.loop is None:
             raise RuntimeError("the emulator is not started")
-        return AsgiAdapter(self.app, self._server.loop)
+        return self._server.loop
 
     def stop(self) -> None:
         self._server.should_exit = True

@@ -101,10 +101,17 @@ class Stand:
 
     def client(self, token: str = ADMIN_TOKEN, on_exchange: Callable[[Exchange], None] | None = None) -> CrmClient:
         session = requests.Session()
-        if self.server is not None:
+        transport = None
+        if self.server is not None:  # in-process: straight to the app (harness/asgi_transport.py)
             session.mount(f"{self.crm_url}/", self.server.adapter())
+            transport = self.server.transport()
         return CrmClient(
-            self.crm_url, token, on_exchange=on_exchange, session=session, control_token=self.options.control_token
+            self.crm_url,
+            token,
+            on_exchange=on_exchange,
+            session=session,
+            control_token=self.options.control_token,
+            transport=transport,
         )
 
     @contextmanager

@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from emulator.api.deal_schemas import DealCreate
+from emulator.client import ApiError, CrmClient
 from emulator.seed import ADMIN_TOKEN
 from harness.world import World
 
@@ -81,3 +83,26 @@ def test_the_sign_in_screen_sets_the_same_cookies(world: World) -> None:
         return [(cookie.split("=", 1)[0], cookie.split(";", 1)[1]) for cookie in cookies]
 
     assert attributes(actual) == attributes(expected) != []
+
+
+def test_the_typed_clients_transport_gets_what_the_socket_gets(world: World) -> None:
+    """The typed client in-process (``AsgiTransport``, no ``requests`` objects) against the same client
+    over the socket: the same answers, the same refusals, the same stored upload."""
+    over_socket = CrmClient(world.crm_url, ADMIN_TOKEN)
+    in_process = world.client
+    assert in_process.transport is not None and over_socket.transport is None
+    assert in_process.funnels() == over_socket.funnels()
+    assert in_process.deal(9396) == over_socket.deal(9396)
+    assert in_process.get("/api/business-processes?stage_id=2147483647") == over_socket.get(
+        "/api/business-processes?stage_id=2147483647"
+    )
+    refusals = []
+    for client in (over_socket, in_process):
+        with pytest.raises(ApiError) as refused:
+            client.create_deal(DealCreate.model_construct(funnel_id=1, stage_id=2147483647, title=""))
+        refusals.append((refused.value.status, refused.value.detail, refused.value.errors))
+    assert refusals[0] == refusals[1]
+    uploads = [
+        client.upload_file("прайс.pdf", b"%PDF-1.4 price", "application/pdf") for client in (over_socket, in_process)
+    ]
+    assert uploads[0].model_dump(exclude={"id", "url"}) == uploads[1].model_dump(exclude={"id", "url"})
