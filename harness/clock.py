@@ -49,6 +49,13 @@ def _module_fingerprint(module: ModuleType) -> str:
     return f"{id(module)}-{len(namespace)}-{next(reversed(namespace))}"
 
 
+def frozen(moment: str | dt.datetime) -> freezegun.api._freeze_time:
+    """freezegun's ``freeze_time`` as every test of this suite must use it: event loops and reporters keep
+    real time (a bare ``freeze_time`` in a process whose in-process CRM is serving makes its loop read a
+    frozen clock: it schedules its next tick decades ahead and never notices it should stop)."""
+    return freezegun.api.freeze_time(moment, real_asyncio=True, ignore=REAL_TIME_MODULES)
+
+
 if hasattr(freezegun.api, "_get_module_attributes_hash"):  # freezegun 1.x, pinned in uv.lock
     freezegun.api._get_module_attributes_hash = _module_fingerprint
 

@@ -24,7 +24,6 @@ from typing import Any
 
 import requests
 import responses
-from freezegun import freeze_time
 
 from emulator.api.deal_schemas import ContactIn, DealCreate, PhoneIn
 from emulator.api.process_schemas import ProcessIn
@@ -33,7 +32,7 @@ from emulator.client import CrmClient, Exchange
 from emulator.db import Database
 from emulator.seed import ADMIN_TOKEN
 from emulator.settings import Settings
-from harness.clock import REAL_TIME_MODULES, SCENARIO_START, FreezegunMover, RemoteMover, ScenarioClock
+from harness.clock import SCENARIO_START, FreezegunMover, RemoteMover, ScenarioClock, frozen
 from harness.contract_audit import audit_journals
 from harness.emulator_server import EmulatorServer
 from mocks.demo import DEMO_DEFAULT_KEY, seed_demo
@@ -127,7 +126,7 @@ class Stand:
             yield World(self, client, ScenarioClock(RemoteFakesMover(client, self.fakes), client))
             audit_journals(self.fakes)
             return
-        freezer = freeze_time(SCENARIO_START, real_asyncio=True, ignore=REAL_TIME_MODULES)
+        freezer = frozen(SCENARIO_START)
         factory = freezer.start()
         try:
             with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:

@@ -165,3 +165,15 @@ def test_no_test_code_reaches_into_a_fake_for_the_crm_secret() -> None:
         if private.search(line)
     ]
     assert not found, "test code writes a fake's webhook registration itself:\n" + "\n".join(found)
+
+
+def test_time_is_frozen_only_through_the_harness() -> None:
+    """A bare ``freeze_time`` freezes the in-process CRM's event loop too (harness/clock.py ``frozen``)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in _python("tests", "steps", "harness", "mocks", "pages", "drivers", "bench", "tooling")
+        if path != ROOT / "harness" / "clock.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\bfreeze_time\(|from freezegun import", line) and "test_layering.py" not in str(path)
+    ]
+    assert offenders == []

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from freezegun import freeze_time
 
+from harness.clock import frozen
 from mocks import Fault, ProviderFakes
 from mocks.channel import phone_digits
 from mocks.faults import FaultPlan
@@ -58,7 +58,7 @@ def test_the_journal_filters_counts_and_clears() -> None:
 
 
 def test_journal_entries_round_trip_through_json() -> None:
-    with freeze_time("2025-03-01 09:00:00"):
+    with frozen("2025-03-01 09:00:00"):
         original = JournalEntry.of(
             "default",
             FakeRequest("POST", "/messages", {"a": "b"}, {"Idempotency-Key": KEY}, b'{"to": "1"}'),
@@ -186,7 +186,7 @@ def test_the_outbox_across_providers_keeps_acceptance_order(fakes: ProviderFakes
         fake.add_api_key(key)
     w = fakes.wazzup.add_channel("79370000001")
     d = fakes.default.add_channel("79370000003")
-    with freeze_time("2025-03-01 09:00:00"):
+    with frozen("2025-03-01 09:00:00"):
         to_default = FakeRequest(
             "POST",
             "/messages",

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 import responses
-from freezegun import freeze_time
 from standardwebhooks import Webhook
 
+from harness.clock import frozen
 from mocks import DefaultFake, FakeChannel, ProviderFakes, RateLimit, StatusOptions
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def test_the_key_is_required_and_a_uuid(
 
 def test_keys_are_kept_72_hours(rsps: responses.RequestsMock, default: DefaultFake, channel: FakeChannel) -> None:
     key = str(uuid.uuid4())
-    with freeze_time("2026-11-10 10:00:00") as clock:
+    with frozen("2026-11-10 10:00:00") as clock:
         send(default, message(channel), key)
         clock.move_to("2026-11-13 09:59:00")
         assert send(default, message(channel), key).headers.get("Idempotent-Replayed") == "true"
@@ -118,7 +118,7 @@ def test_a_key_in_progress_is_409_and_unknown_to_lookups(
     rsps: responses.RequestsMock, default: DefaultFake, channel: FakeChannel
 ) -> None:
     key = str(uuid.uuid4())
-    with freeze_time("2026-11-10 10:00:00") as clock:
+    with frozen("2026-11-10 10:00:00") as clock:
         default.fail_next("processing", seconds=30)
         with pytest.raises(requests.ReadTimeout):
             send(default, message(channel), key)
@@ -186,7 +186,7 @@ def test_attachments_are_downloaded_and_checked(
 
 def test_20_requests_per_second_then_429(default: DefaultFake) -> None:
     default.rate_limit = RateLimit(2, 1.0)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock, freeze_time("2026-11-10 10:00:00"):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock, frozen("2026-11-10 10:00:00"):
         from mocks.responses_mount import mount_fake
 
         mount_fake(mock, default)

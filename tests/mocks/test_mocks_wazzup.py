@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 import responses
-from freezegun import freeze_time
 
+from harness.clock import frozen
 from mocks import FakeChannel, ProviderFakes, WazzupFake
 from mocks.wire import FakeRequest
 
@@ -228,7 +228,7 @@ def test_a_number_without_whatsapp_is_a_bad_contact(
 def test_a_repeated_crm_message_id_is_refused_for_60_seconds_then_forgotten(
     rsps: responses.RequestsMock, wazzup: WazzupFake, channel: FakeChannel
 ) -> None:
-    with freeze_time("2025-03-01 09:00:00") as clock:
+    with frozen("2025-03-01 09:00:00") as clock:
         assert send(wazzup, text_message(channel, crmMessageId="deal-1")).status_code == 201
         clock.tick(59)
         assert_error(send(wazzup, text_message(channel, crmMessageId="deal-1")), "REPEATED_CRM_MESSAGE_ID")
@@ -286,7 +286,7 @@ def test_content_over_10_mb_is_refused(
 
 def test_more_than_500_requests_in_5_seconds_are_rate_limited(wazzup: WazzupFake) -> None:
     request = FakeRequest("GET", "/channels", headers=AUTH)
-    with freeze_time("2025-03-01 09:00:00") as clock:
+    with frozen("2025-03-01 09:00:00") as clock:
         assert [wazzup.handle(request).status for _ in range(500)] == [200] * 500
         limited = wazzup.handle(request)
         assert limited.status == 429

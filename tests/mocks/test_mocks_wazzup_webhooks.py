@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 import responses
-from freezegun import freeze_time
 
+from harness.clock import frozen
 from mocks import ProviderFakes, StatusOptions, WazzupFake
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def test_status_webhooks_go_to_the_registered_address_without_authorization(
     rsps: responses.RequestsMock, wazzup: WazzupFake, peer: LocalPeer
 ) -> None:
     subscribe(wazzup, {"webhooksUri": f"{peer.url}/hook/s3cr3t", "subscriptions": {"messagesAndStatuses": True}})
-    with freeze_time("2025-03-01 09:00:00.250"):
+    with frozen("2025-03-01 09:00:00.250"):
         assert wazzup.emit_status("m-1", "delivered") == 200
         peer.status = 401
         assert wazzup.emit_status("m-1", "error", error={"error": "BAD_CONTACT", "description": "x"}) == 401
