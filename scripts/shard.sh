@@ -16,8 +16,11 @@ fi
 group="${1:?shard number (1..count)}"
 count="${2:?number of shards}"
 shift 2
+# Each shard its own temporary folder: pytest keeps only the three newest of its numbered folders, so two
+# shards side by side on one machine would delete each other's tmp_path folders under their tests.
 .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --splits "$count" --group "$group" \
-  --durations-path .test_durations --alluredir "reports/allure-results-shard-$group" "$@"
+  --durations-path .test_durations --alluredir "reports/allure-results-shard-$group" \
+  --basetemp "${TMPDIR:-/tmp}/crm-shard-$group-of-$count" "$@"
 status=$?
 if [ "$status" = "5" ]; then
   echo "shard $group of $count collected no tests: that is a failure, not a pass" >&2
