@@ -200,6 +200,13 @@ async def _exchange(app: ASGIApp, scope: dict[str, Any], body: bytes) -> tuple[i
     return status, headers, b"".join(chunks)
 
 
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:  # a status the standard does not name
+        return ""
+
+
 def _response(request: PreparedRequest, status: int, headers: RawHeaders, content: bytes) -> Response:
     """The answer as requests builds it from a socket's: ``raw`` is a urllib3 response (its headers keep
     repeated names, which schemathesis and cookie handling read), ``headers`` a case-insensitive view."""
@@ -208,7 +215,7 @@ def _response(request: PreparedRequest, status: int, headers: RawHeaders, conten
         headers=HTTPHeaderDict([(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]),
         status=status,
         version=11,
-        reason=HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "",
+        reason=_reason(status),
         preload_content=False,
         decode_content=False,
         request_url=request.url,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from pages.refusal import PageRefused
+
 
 class LoginPage:
     def __init__(self, page: Page, base_url: str) -> None:
@@ -21,6 +23,15 @@ class LoginPage:
         self.page.get_by_label("Пароль", exact=True).fill(password)
         with self.page.expect_navigation():
             self.page.get_by_role("button", name="Войти", exact=True).click()
+
+    def sign_in_or_refuse(self, login: str, password: str) -> None:
+        """Sign in on a fresh screen (signed out first); :class:`PageRefused` with the screen's error when
+        the CRM keeps the visitor on it."""
+        self.page.context.clear_cookies()
+        self.open().sign_in(login, password)
+        error = self.error() if self.page.url.split("?")[0].endswith("/login") else None
+        if error:
+            raise PageRefused(error)
 
     def error(self) -> str | None:
         alert = self.page.get_by_role("alert")

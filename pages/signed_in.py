@@ -18,7 +18,6 @@ from playwright._impl._api_structures import SetCookieParam
 from playwright.sync_api import Page
 
 from pages.login_page import LoginPage
-from pages.refusal import PageRefused
 
 
 class SignIns:
@@ -35,11 +34,7 @@ class SignIns:
             context.add_cookies(remembered)
             if self._accepted(page, base_url):
                 return
-        context.clear_cookies()
-        screen = LoginPage(page, base_url).open()
-        screen.sign_in(login, password)
-        if page.url.split("?")[0].endswith("/login"):
-            raise PageRefused(screen.error() or f"{login} was not let in")
+        LoginPage(page, base_url).sign_in_or_refuse(login, password)
         self._cookies[key] = [cast(SetCookieParam, dict(cookie)) for cookie in context.cookies()]
 
     @staticmethod

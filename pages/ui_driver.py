@@ -34,7 +34,6 @@ from pages.integrations_page import CONFIGURE, CONNECT, DISCONNECT, Integrations
 from pages.login_page import LoginPage
 from pages.process_editor_page import ProcessEditorPage
 from pages.processes_page import ProcessesPage
-from pages.refusal import PageRefused
 
 # Pages a scenario names in Russian -> their address.
 PAGES = {
@@ -56,12 +55,7 @@ class UiDriver:
     # -- who is working ------------------------------------------------------------------------
 
     def sign_in(self, login: str, password: str) -> None:
-        self.page.context.clear_cookies()
-        login_page = LoginPage(self.page, self.base_url).open()
-        login_page.sign_in(login, password)
-        error = login_page.error() if self.page.url.split("?")[0].endswith("/login") else None
-        if error:
-            raise PageRefused(error)
+        LoginPage(self.page, self.base_url).sign_in_or_refuse(login, password)
 
     # -- deals: arrangement through the API ----------------------------------------------------
 

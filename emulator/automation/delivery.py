@@ -226,8 +226,14 @@ def release(session: Session, attempts: list[Attempt], now: dt.datetime) -> None
     """Hand back claimed messages not attempted: due again as they were, their attempt not counted."""
     for attempt_ in attempts:
         before = attempt_.attempt - 1
-        back = MessageStatus.PENDING if before == 0 else MessageStatus.RETRYING
-        session.execute(_RELEASE, {**_ours(attempt_), "back_status": back, "back_attempts": before, "at": now})
+        session.execute(
+            _RELEASE, {**_ours(attempt_), "back_status": _due_again(before), "back_attempts": before, "at": now}
+        )
+
+
+def _due_again(attempts_before: int) -> MessageStatus:
+    """The status of a message handed back unattempted: as before its claim."""
+    return MessageStatus.PENDING if attempts_before == 0 else MessageStatus.RETRYING
 
 
 def _link(session: Session, message: OutgoingMessage, accepted: list[Accepted]) -> None:
@@ -418,7 +424,7 @@ def recover_interrupted(session: Session, now: dt.datetime, lease: dt.timedelta)
     for message in stale:
         if not any(p.state is PartState.IN_FLIGHT for p in message.parts):
             message.attempts = max(0, message.attempts - 1)
-            message.status = MessageStatus.PENDING if message.attempts == 0 else MessageStatus.RETRYING
+            message.status = _due_again(message.attempts)
             message.updated_at = now
             continue
         message.parts = [p.may_have_arrived() if p.state is PartState.IN_FLIGHT else p for p in message.parts]
