@@ -122,8 +122,13 @@ def standalone_fakes() -> Iterator[RemoteProviderFakes]:
 
 
 def fresh_fakes(fakes: RemoteProviderFakes) -> RemoteProviderFakes:
-    """The demo accounts again, nothing sent, no faults, the real clock."""
+    """The demo accounts again, nothing sent, no faults, the real clock.
+
+    A reset leaves the fakes' clock where the last test moved it (hours ahead, after a kill test's
+    horizon): the next test's sends would be counted in rate windows and processing times that lie in
+    that test's future, and its clock would then move back behind them."""
     fakes.reset()
+    fakes.set_clock(dt.datetime.now(dt.UTC))
     seed_demo(fakes)
     return fakes
 
