@@ -20,13 +20,18 @@ import pytest
 from drivers.api_driver import ApiDriver
 from drivers.protocol import CrmDriver
 from emulator.client import Exchange
-from harness import reporting
+from harness import reporting, step_lookup
 from harness.clock import ScenarioClock
 from harness.world import Stand, StandOptions, World
 from mocks.interface import FakeProviders
 from steps import STEP_MODULES
 
 pytest_plugins = list(STEP_MODULES)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    step_lookup.install()  # pytest-bdd's per-step search of every fixture, remembered (harness/step_lookup.py)
+
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Debian's build of Chromium's headless shell (package chromium-headless-shell): what Playwright itself
