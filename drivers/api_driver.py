@@ -282,8 +282,9 @@ class ApiDriver:
             self._seen_options = options
         return options
 
-    def _option_lists(self) -> EditorOptions:
-        options = self._options() or self._seen_options
+    def _option_lists(self, options: EditorOptions | None) -> EditorOptions:
+        """The options read when the editor was opened, or the last ones seen when this user may not read them."""
+        options = options or self._seen_options
         if options is None:
             raise AccessDenied("параметры редактора недоступны этому пользователю, и раньше их никто не читал")
         return options
@@ -338,11 +339,10 @@ class ApiDriver:
                 return [c.display for c in item.channels]
         return []
 
-    def _service_key(self, service: str | None) -> str | None:
+    def _service_key(self, service: str | None, options: EditorOptions | None) -> str | None:
         """The API value of the chosen service; a name the CRM does not know goes as typed, for it to refuse."""
         if service is None:
             return None
-        options = self._options()
         for item in options.services if options else []:
             if item.label == service:
                 return item.provider
@@ -379,10 +379,11 @@ class ApiDriver:
         if process_id is not None:  # an edit keeps what is attached and adds the new files
             saved_process = self._readable(lambda: self.client.process(process_id))
             file_ids = [f.id for f in saved_process.files] + file_ids if saved_process else file_ids
-        provider = self._service_key(spec.service)
+        options = self._options()  # read once, as the editor reads them when it opens
+        provider = self._service_key(spec.service, options)
         body = process_mapping.process_in(
             spec,
-            self._option_lists(),
+            self._option_lists(options),
             self._stage_id(spec.funnel, spec.stage),
             provider,
             self._channel_id(provider, spec.channel),

@@ -86,6 +86,10 @@ class Stand:
     def start(self) -> Stand:
         if self.server is not None:
             self.server.start()
+            assert isinstance(self.fakes, ProviderFakes)
+            # The fakes' webhooks reach this CRM's app as the REST client's requests do: without the socket
+            # (the browser, the raw-HTTP tests and the remote mode keep it).
+            self.fakes.deliver_webhooks_through(self.crm_url, self.server.adapter())
         return self
 
     def stop(self) -> None:

@@ -414,7 +414,9 @@ class DefaultFake(ProviderFake):
         secret_list = self._active_secrets(moment)
         if not secret_list:
             raise RuntimeError("default: no webhook secret was registered (PUT /webhook); nothing is signed")
-        return deliver(self._webhook_target(), raw, self._signed_headers(raw, secret_list, moment))
+        return deliver(
+            self._webhook_target(), raw, self._signed_headers(raw, secret_list, moment), session=self.webhook_session
+        )
 
     def reply_delivery(self, channel: FakeChannel, number: str, text: str) -> tuple[str, dict[str, str], bytes]:
         """``message.received``, signed like every Default event."""

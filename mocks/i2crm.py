@@ -239,7 +239,7 @@ class I2crmFake(ProviderFake):
         """An edit of a sent message: a PATCH the CRM must answer 200 with JSON, changing no status."""
         client, key = self._clients[message_id]
         raw = self._event(message_id, "sent", None, client, utc_now())
-        delivery = deliver(self._webhook_target(), raw, {"X-Auth-Token": key}, "PATCH")
+        delivery = deliver(self._webhook_target(), raw, {"X-Auth-Token": key}, "PATCH", session=self.webhook_session)
         with self._lock:
             self.webhook_deliveries.append(delivery)
         return delivery.status

@@ -91,6 +91,9 @@ class ProviderFake(ABC):
         self.journal = Journal()
         self.faults = FaultPlan()
         self.webhook_deliveries: list[WebhookDelivery] = []
+        # How its webhooks leave: a session, so that the in-process stand can hand the CRM's address to the
+        # CRM's app without the socket (ProviderFakes.deliver_webhooks_through); anything else goes out as is.
+        self.webhook_session = requests.Session()
         self._init_state()
 
     @classmethod
@@ -379,7 +382,7 @@ class ProviderFake(ABC):
             if chosen.lost:
                 return 0
             url, method, headers, raw = self.status_delivery(message_id, status, error, chosen)
-        delivery = deliver(url, raw, headers, method)
+        delivery = deliver(url, raw, headers, method, session=self.webhook_session)
         if chosen.forged or chosen.unsigned:
             delivery = replace(delivery, third_party=True)
         with self._lock:
@@ -393,7 +396,8 @@ class ProviderFake(ABC):
                 raise RuntimeError(f"{self.name}: no webhook was delivered yet")
             last = self.webhook_deliveries[-1]
         delivery = replace(
-            deliver(last.url, last.body.encode("utf-8"), dict(last.headers), last.method), third_party=True
+            deliver(last.url, last.body.encode("utf-8"), dict(last.headers), last.method, self.webhook_session),
+            third_party=True,
         )
         with self._lock:
             self.webhook_deliveries.append(delivery)
@@ -405,7 +409,7 @@ class ProviderFake(ABC):
         with self._lock:
             channel = self.channel(channel_phone) if channel_phone else self._first_active_channel()
             url, headers, raw = self.reply_delivery(channel, phone_digits(number), text)
-        delivery = deliver(url, raw, headers)
+        delivery = deliver(url, raw, headers, session=self.webhook_session)
         with self._lock:
             self.webhook_deliveries.append(delivery)
         return delivery.status
@@ -437,7 +441,7 @@ class ProviderFake(ABC):
     def test_call(self, url: str, headers: dict[str, str], raw: bytes) -> WebhookDelivery | str:
         """A registration's test call; the delivery, or why it could not be made."""
         try:
-            delivery = deliver(url, raw, headers)
+            delivery = deliver(url, raw, headers, session=self.webhook_session)
         except requests.RequestException as error:
             return str(error)
         self.webhook_deliveries.append(delivery)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from requests.adapters import BaseAdapter
+
 from mocks import clock
 from mocks.default import DefaultFake
 from mocks.i2crm import I2crmFake
@@ -85,6 +87,12 @@ class ProviderFakes(FakesByName[ProviderFake]):
     def outbox(self) -> list[OutboxMessage]:
         """Accepted messages of every provider, in acceptance order."""
         return sorted((m for fake in self.all() for m in fake.outbox), key=lambda m: m.sequence)
+
+    def deliver_webhooks_through(self, crm_base_url: str, adapter: BaseAdapter) -> None:
+        """Webhooks to the CRM at ``crm_base_url`` go through ``adapter`` (the in-process stand's: the CRM's
+        own app on its loop, without the socket); the same bytes, headers and method, the CRM's real answer."""
+        for fake in self.all():
+            fake.webhook_session.mount(f"{crm_base_url.rstrip('/')}/", adapter)
 
     def configure_webhooks(self, crm_base_url: str) -> None:
         """Enter the CRM's callback URL where a person would, for every fake that does not learn it from the

@@ -290,7 +290,7 @@ class WazzupFake(ProviderFake):
 
     def emit_payload(self, payload: dict[str, Any]) -> int:
         """POST any documented delivery (``messages`` and ``statuses`` together, say) to the address."""
-        delivery = deliver(self._webhook_target(), encode_payload(payload), {})
+        delivery = deliver(self._webhook_target(), encode_payload(payload), {}, session=self.webhook_session)
         with self._lock:
             self.webhook_deliveries.append(delivery)
         return delivery.status

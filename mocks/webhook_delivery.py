@@ -69,10 +69,16 @@ class WebhookDelivery:
         )
 
 
-def deliver(url: str, raw: bytes, headers: dict[str, str], method: str = "POST") -> WebhookDelivery:
-    """Send ``raw`` JSON to ``url``; connection failures propagate as ``requests`` exceptions."""
+def deliver(
+    url: str, raw: bytes, headers: dict[str, str], method: str = "POST", session: requests.Session | None = None
+) -> WebhookDelivery:
+    """Send ``raw`` JSON to ``url``; connection failures propagate as ``requests`` exceptions.
+
+    ``session``: the fake's own (``ProviderFake.webhook_session``), which may hand the CRM's address to the
+    in-process CRM's app directly (``ProviderFakes.deliver_webhooks_through``)."""
     sent_headers = {"Content-Type": "application/json; charset=utf-8", **headers}
-    response = requests.request(method, url, data=raw, headers=sent_headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
+    sender: Any = session if session is not None else requests
+    response = sender.request(method, url, data=raw, headers=sent_headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
     return WebhookDelivery(
         url=url,
         method=method,
