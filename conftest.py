@@ -84,7 +84,21 @@ def crm_stand(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         control_token=os.environ.get("CRM_CONTROL_TOKEN") or None,
     )
     with Stand(options) as stand:
+        request.config.stash[SESSION_STAND] = stand
         yield stand
+        del request.config.stash[SESSION_STAND]
+
+
+SESSION_STAND = pytest.StashKey[Stand]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that builds no world runs in real time: the session's stand keeps the scenarios' frozen clock
+    between scenarios (harness/world.py, ``Stand._clock_at_start``) and gives real time back here."""
+    stand = item.config.stash.get(SESSION_STAND, None)
+    if stand is not None and "world" not in getattr(item, "fixturenames", ()):
+        stand.release_clock()
 
 
 @pytest.fixture(scope="session")
