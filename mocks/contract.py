@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,6 +176,7 @@ class Contract:
         self._host = f"{parts.scheme}://{parts.netloc}"
         self._base_path = parts.path.rstrip("/")
         self._request_problems: dict[Hashable, tuple[Problem, ...]] = {}
+        self._checked: dict[Hashable, tuple[Problem, ...]] = {}  # answers and webhooks (_remembered)
         self._lock = threading.Lock()
 
     def _mock(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> MockRequest:
@@ -224,15 +225,36 @@ class Contract:
     def response_problems(
         self, method: str, path: str, query: dict[str, str], status: int, headers: dict[str, str], body: bytes
     ) -> list[Problem]:
-        mock = self._mock(method, path, query, {}, b"")
-        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
-        response = MockResponse(body, status, headers, content_type.split(";")[0].strip() or "application/json")
-        return _problems_of(self.api.iter_response_errors(mock, response))
+        def check() -> list[Problem]:
+            mock = self._mock(method, path, query, {}, b"")
+            content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
+            response = MockResponse(body, status, headers, content_type.split(";")[0].strip() or "application/json")
+            return _problems_of(self.api.iter_response_errors(mock, response))
+
+        key = ("answer", method, path, tuple(sorted(query.items())), status, tuple(sorted(headers.items())), body)
+        return self._remembered(key, check)
 
     def webhook_problems(self, name: str, headers: dict[str, str], body: bytes, method: str = "post") -> list[Problem]:
         """What is wrong with a webhook delivery the fake made (its ``webhooks`` section)."""
-        request = _WebhookRequest(name, host_url="", method=method, path="", headers=dict(headers), data=body)
-        return _problems_of(self.api.iter_webhook_request_errors(request))
+
+        def check() -> list[Problem]:
+            request = _WebhookRequest(name, host_url="", method=method, path="", headers=dict(headers), data=body)
+            return _problems_of(self.api.iter_webhook_request_errors(request))
+
+        return self._remembered(("webhook", name, method, tuple(sorted(headers.items())), body), check)
+
+    def _remembered(self, key: Hashable, check: Callable[[], list[Problem]]) -> list[Problem]:
+        """A check's answer, computed once per identical input: the contract audit checks every answer and
+        webhook of every scenario, and most of them repeat from scenario to scenario (a channel list, a
+        registration's answer) while openapi-core costs milliseconds per check."""
+        known = self._checked.get(key)
+        if known is None:
+            known = tuple(check())
+            with self._lock:
+                if len(self._checked) >= _KEPT_ANSWERS:
+                    del self._checked[next(iter(self._checked))]
+                self._checked[key] = known
+        return list(known)
 
 
 @functools.cache

@@ -47,3 +47,26 @@ def test_a_full_send_per_provider_is_clean(world: World) -> None:
 
 def test_clean_fakes_have_nothing_to_report() -> None:
     assert violations(ProviderFakes()) == []
+
+
+def test_an_answer_checked_again_gets_the_same_verdict_and_a_changed_one_its_own() -> None:
+    """Answers are checked once per identical input (mocks/contract.py ``_remembered``): the same answer
+    again is reported again, and the same answer with the field put back is clean."""
+    request = FakeRequest("GET", "/channels", headers={"Authorization": "Bearer k"})
+    fields = {"type": "t", "title": "x", "status": 401, "code": "INVALID_API_KEY"}
+
+    def problem_answer(body: dict[str, object]) -> FakeResponse:
+        answer = FakeResponse(401, body)
+        answer.content_type = "application/problem+json"
+        answer.headers["Content-Type"] = "application/problem+json"
+        return answer
+
+    for _ in range(2):
+        assert [p.field for p in entry_problems(_entry("default", request, problem_answer(fields)))] == [
+            "answer request_id"
+        ]
+    complete = problem_answer({**fields, "request_id": "req_1"})
+    assert entry_problems(_entry("default", request, complete)) == []
+    assert [p.field for p in entry_problems(_entry("default", request, problem_answer(fields)))] == [
+        "answer request_id"
+    ]
