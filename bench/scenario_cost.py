@@ -14,7 +14,8 @@ browser's page objects, Allure. A plugin times each test from setup to teardown 
 - browser: Playwright calls (new context and page, sign-in, clicks, waits),
 - other: the rest (pytest, pytest-bdd, steps' own code, the frozen clock, Allure).
 
-Prints the median per kind and each part's share of that kind's total time, and the median CPU time of
+Prints the median per kind, each part's share of that kind's total time, the median number of the REST
+client's requests to the CRM (the reset's and the clock's included), and the median CPU time of
 this process (the test, the CRM's threads, the in-process fakes; not the browser's processes): on a
 machine shared with other work, wall time grows with the load and CPU time much less.
 """
@@ -50,6 +51,7 @@ class Clockwork:
     spent: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     stack: list[tuple[str, float, float]] = field(default_factory=list)  # part, segment start, engine then
     engine: float = 0.0
+    requests: int = 0  # the REST client's requests to the CRM (the reset's and the clock's included)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _close_segment(self, now: float) -> None:
@@ -63,8 +65,11 @@ class Clockwork:
             yield
             return
         if self.stack and self.stack[-1][0] == "reset":
+            self.requests += name == "http"
             yield  # whatever the reset does (its requests included) is the reset's
             return
+        if name == "http":
+            self.requests += 1
         now = stopwatch.seconds()
         if self.stack:
             self._close_segment(now)
@@ -91,8 +96,10 @@ class Clockwork:
     def take(self) -> dict[str, float]:
         taken = dict(self.spent)
         taken["engine"] = self.engine
+        taken["requests"] = self.requests
         self.spent.clear()
         self.engine = 0.0
+        self.requests = 0
         return taken
 
 
@@ -168,8 +175,9 @@ def report(samples: list[Sample]) -> None:
         other = 1 - sum(shares.values())
         parts = "  ".join(f"{p} {shares[p]:4.0%}" for p in PARTS)
         cpu = statistics.median(s.cpu for s in counted)
+        calls = statistics.median(s.parts.get("requests", 0) for s in counted)
         runs = f"median {median * 1000:7.1f} ms (CPU {cpu * 1000:6.1f} ms) over {len(counted):3} runs"
-        print(f"{kind:8} scenario: {runs};  {parts}  other {other:4.0%}")
+        print(f"{kind:8} scenario: {runs};  {parts}  other {other:4.0%};  {calls:.0f} requests to the CRM")
 
 
 def main() -> None:
