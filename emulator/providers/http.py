@@ -1,8 +1,17 @@
-"""The HTTP calls adapters make, and how transport failures are classified."""
+"""The HTTP calls adapters make, and how transport failures are classified.
+
+Each thread makes its calls through one ``requests`` session of its own (a session is not thread-safe),
+built once instead of per call. It behaves as the fresh session of ``requests.request`` did: every call
+on a new connection (a kept-alive connection the provider closed meanwhile could turn a call into a lost
+answer), no cookies kept from one call to the next, the environment's proxy and netrc settings read per
+call, and no retries (its adapter's urllib3 ``Retry(0, read=False)`` sends each call once).
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 
 import requests
@@ -17,6 +26,34 @@ class TransportFailure:
 
     may_have_arrived: bool
     reason: str
+
+
+class _OneCallConnections(requests.adapters.HTTPAdapter):
+    """An adapter that reuses no connection: it forgets its pools after each call (as the session of
+    ``requests.request`` did when it closed), so the next call opens a new connection."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        try:
+            return super().send(request, *args, **kwargs)
+        finally:
+            self.close()
+
+
+class _Sessions(threading.local):
+    session: requests.Session | None = None
+
+
+_sessions = _Sessions()
+
+
+def _session() -> requests.Session:
+    session = _sessions.session
+    if session is None:
+        session = _sessions.session = requests.Session()
+        for prefix in ("https://", "http://"):
+            session.mount(prefix, _OneCallConnections())
+        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # neither kept nor sent
+    return session
 
 
 def _never_left(exc: requests.ConnectionError) -> bool:
@@ -38,7 +75,7 @@ def call(
     json: Any = None,
 ) -> requests.Response | TransportFailure:
     try:
-        return requests.request(method, url, headers=headers, params=params, json=json, timeout=timeout)
+        return _session().request(method, url, headers=headers, params=params, json=json, timeout=timeout)
     except requests.ConnectionError as exc:  # includes ConnectTimeout
         if _never_left(exc):
             return TransportFailure(False, "сервис недоступен (соединение не установлено)")
