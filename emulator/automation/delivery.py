@@ -100,6 +100,9 @@ _CLAIM = (
     .returning(_MESSAGES.c.id)
 )
 _MESSAGES_BY_ID = select(OutgoingMessage).where(OutgoingMessage.id.in_(bindparam("ids", expanding=True)))
+_PROCESSES_BY_ID = select(BusinessProcess).where(BusinessProcess.id.in_(bindparam("ids", expanding=True)))
+_INTEGRATIONS_OF = select(Integration).where(Integration.provider.in_(bindparam("providers", expanding=True)))
+_CHANNELS_BY_ID = select(Channel).where(Channel.id.in_(bindparam("ids", expanding=True)))
 # The claim still stands: taken by this attempt (its worker and attempt counter), not handed back as due since.
 _OURS = and_(
     _MESSAGES.c.id == bindparam("message_id"),
@@ -153,20 +156,12 @@ def claim_due(
     if not taken:
         return claimed
     messages = {m.id: m for m in session.scalars(_MESSAGES_BY_ID, {"ids": sorted(taken)})}
-    processes = {
-        p.id: p
-        for p in session.scalars(
-            select(BusinessProcess).where(BusinessProcess.id.in_({m.process_id for m in messages.values()}))
-        )
-    }
-    integrations = {
-        i.provider: i
-        for i in session.scalars(
-            select(Integration).where(Integration.provider.in_({m.provider for m in messages.values()}))
-        )
-    }
+    process_ids = sorted({m.process_id for m in messages.values()})
+    processes = {p.id: p for p in session.scalars(_PROCESSES_BY_ID, {"ids": process_ids})}
+    providers = sorted({m.provider for m in messages.values()})
+    integrations = {i.provider: i for i in session.scalars(_INTEGRATIONS_OF, {"providers": providers})}
     channel_ids = {m.channel_id for m in messages.values()} | {p.channel_id for p in processes.values() if p.channel_id}
-    channels = {c.id: c for c in session.scalars(select(Channel).where(Channel.id.in_(channel_ids)))}
+    channels = {c.id: c for c in session.scalars(_CHANNELS_BY_ID, {"ids": sorted(channel_ids)})}
     for message_id in due:
         message = messages.get(message_id)
         if message is None:
