@@ -5,7 +5,9 @@ operation and the parts of the request those checks read: the path variables, th
 the headers the operation names (its header parameters, and the headers of its security schemes). The
 fakes check thousands of requests that differ only in their bodies (and in an idempotency header), so
 those checks are made once per distinct head; the body is checked every time. The errors a remembered
-head yields are the exception objects of its first check: read them, never raise them.
+head yields are the exception objects of its first check: read them, never raise them. What openapi-core
+looks up in the contract on every request (each operation's list of parameters, each body's media type
+and deserializer) is looked up once.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from jsonschema_path import SchemaPath
+from openapi_core.datatypes import Parameters, RequestParameters
 from openapi_core.deserializing.media_types.deserializers import MediaTypeDeserializer
 from openapi_core.protocols import BaseRequest
 from openapi_core.security.providers import ApiKeyProvider, HttpProvider, UnsupportedProvider
 from openapi_core.validation.request.exceptions import (
+    MissingParameter,
     MissingRequestBody,
     ParametersError,
+    ParameterValidationError,
     RequestBodyValidationError,
     SecurityValidationError,
 )
@@ -59,6 +65,7 @@ class RememberingRequestValidator(V31RequestValidator):
         self._checked: dict[Hashable, tuple[Exception, ...]] = {}
         self._header_names: dict[Hashable, _HeaderNames] = {}
         self._bodies: dict[Hashable, _Body] = {}
+        self._parameters: dict[Hashable, tuple[tuple[str, str, SchemaPath], ...]] = {}
         self._lock = threading.Lock()
 
     def _iter_errors(self, request: BaseRequest, operation: SchemaPath, path: SchemaPath) -> Iterator[Exception]:
@@ -100,6 +107,38 @@ class RememberingRequestValidator(V31RequestValidator):
         except ParametersError as exc:
             return tuple(exc.errors)
         return ()
+
+    def _get_parameters(self, parameters: RequestParameters, operation: SchemaPath, path: SchemaPath) -> Parameters:
+        """As openapi-core's, over the operation's parameters as listed once (see :meth:`_declared`)."""
+        errors: list[ParameterValidationError] = []
+        validated = Parameters()
+        for name, location, parameter in self._declared(operation, path):
+            try:
+                value = self._get_parameter(parameters, parameter)
+            except MissingParameter:
+                continue
+            except ParameterValidationError as exc:
+                errors.append(exc)
+                continue
+            getattr(validated, location)[name] = value
+        if errors:
+            raise ParametersError(errors=errors, parameters=validated)
+        return validated
+
+    def _declared(self, operation: SchemaPath, path: SchemaPath) -> tuple[tuple[str, str, SchemaPath], ...]:
+        """The operation's parameters, then its path's, each (name, location) once: the first one listed."""
+        key = (operation.parts, path.parts)
+        declared = self._parameters.get(key)
+        if declared is None:
+            seen: set[tuple[str, str]] = set()
+            listed = []
+            for parameter in chain(operation.get("parameters") or (), path.get("parameters") or ()):
+                name, location = (parameter / "name").read_str(), (parameter / "in").read_str()
+                if (name, location) not in seen:
+                    seen.add((name, location))
+                    listed.append((name, location, parameter))
+            declared = self._parameters[key] = tuple(listed)
+        return declared
 
     def _remembered(self, key: Hashable, check: Callable[[], tuple[Exception, ...]]) -> tuple[Exception, ...]:
         errors = self._checked.get(key)
