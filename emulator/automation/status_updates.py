@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Connection, Table, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,7 @@ def link(session: Session, message: OutgoingMessage, external_id: str) -> None:
         session.flush()
 
 
-def link_all(session: Session, found: list[tuple[int, str, str]]) -> None:
+def link_all(session: Session | Connection, found: list[tuple[int, str, str]]) -> None:
     """:func:`link` for many (message id, provider, provider's id) at once, without the ORM."""
     linked: set[tuple[str, str]] = set()
     rows = []
@@ -54,7 +54,8 @@ def link_all(session: Session, found: list[tuple[int, str, str]]) -> None:
         rows.append({"message_id": message_id, "provider": provider, "external_id": external_id})
     if not rows:
         return
-    unless_linked = _LINK_UNLESS_LINKED.get(session.get_bind().dialect.name)
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    unless_linked = _LINK_UNLESS_LINKED.get(dialect.name)
     if unless_linked is not None:
         session.execute(unless_linked, rows)
         return
