@@ -119,3 +119,20 @@ def test_a_refused_connection_never_left() -> None:
         port = closed.getsockname()[1]
     answer = http.call("POST", f"http://127.0.0.1:{port}/message", json={"text": "x"}, timeout=5)
     assert answer == TransportFailure(False, "сервис недоступен (соединение не установлено)")
+
+
+def test_the_environments_proxy_is_used(
+    serve: Callable[..., tuple[Peer, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy, proxy_url = serve(lambda connection: connection.sendall(OK))
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    answers: list[object] = []
+    caller = threading.Thread(  # a thread of its own: settings are read once per thread and origin
+        target=lambda: answers.append(http.call("GET", "http://provider.invalid/channels", timeout=5))
+    )
+    caller.start()
+    caller.join()
+    assert isinstance(answers[0], requests.Response) and answers[0].status_code == 200
+    assert [head.split(b"\r\n")[0] for head in proxy.requests] == [b"GET http://provider.invalid/channels HTTP/1.1"]
