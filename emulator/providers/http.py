@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from http.cookiejar import DefaultCookiePolicy
+from http.cookiejar import Cookie, CookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import Request
 
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
@@ -40,6 +41,26 @@ class _OneCallConnections(requests.adapters.HTTPAdapter):
             return super().send(request, *args, **kwargs)
         finally:
             self.close()
+
+
+class _NoCookies(CookiePolicy):
+    """A cookie policy that accepts no cookie and returns none (a provider's cookie is not kept)."""
+
+    netscape = True
+    rfc2965 = False
+    hide_cookie2 = True
+
+    def set_ok(self, cookie: Cookie, request: Request) -> bool:
+        return False
+
+    def return_ok(self, cookie: Cookie, request: Request) -> bool:
+        return False
+
+    def domain_return_ok(self, domain: str, request: Request) -> bool:
+        return False
+
+    def path_return_ok(self, path: str, request: Request) -> bool:
+        return False
 
 
 @dataclass(frozen=True)
@@ -68,7 +89,7 @@ def _session() -> requests.Session:
         session.trust_env = False  # applied per origin by _environment
         for prefix in ("https://", "http://"):
             session.mount(prefix, _OneCallConnections())
-        session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # neither kept nor sent
+        session.cookies.set_policy(_NoCookies())
     return session
 
 
