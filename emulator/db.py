@@ -8,7 +8,17 @@ from contextlib import contextmanager
 from enum import Enum
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, DateTime, Engine, Enum as SqlEnum, Result, create_engine, event, make_url
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    DateTime,
+    Engine,
+    Enum as SqlEnum,
+    Result,
+    create_engine,
+    event,
+    make_url,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -99,6 +109,13 @@ class Database:
         from emulator import models  # noqa: F401
 
         Base.metadata.drop_all(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A unit of work in Core statements alone (no ORM session to set up): commits on success, rolls back
+        on error. ``self.sessions(bind=connection)`` joins it where the ORM is needed after all."""
+        with self.engine.begin() as connection:
+            yield connection
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -19,6 +19,10 @@ from urllib.parse import urlsplit
 
 from jsonschema_path import SchemaPath
 from openapi_core import Config, OpenAPI
+from openapi_core.casting.schemas import oas31_schema_casters_factory
+from openapi_core.deserializing.styles import style_deserializers
+from openapi_core.deserializing.styles.deserializers import StyleDeserializer
+from openapi_core.deserializing.styles.factories import StyleDeserializersFactory
 from openapi_core.templating.paths.datatypes import PathOperationServer
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound, ServerNotFound
 from openapi_core.templating.paths.finders import APICallPathFinder
@@ -29,6 +33,7 @@ from openapi_core.validation.schemas.datatypes import FormatValidatorsDict
 from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFactory
 from openapi_core.validation.schemas.validators import SchemaValidator
 
+from mocks.remembered_request_checks import RememberingRequestValidator
 from mocks.wire import FakeRequest
 
 _KEPT_ANSWERS = 4096  # checked requests remembered per contract (oldest forgotten first)
@@ -157,6 +162,26 @@ class _RememberedSchemaValidators(DialectSchemaValidatorsFactory):
         return made
 
 
+class _RememberedStyleDeserializers(StyleDeserializersFactory):
+    """openapi-core's deserializers of parameter styles, each parameter's made once: a pure function of the
+    contract (a style deserializer keeps no state between values). openapi-core makes one per value
+    otherwise, with a schema caster whose validator copies the format checker."""
+
+    def __init__(self) -> None:
+        super().__init__(oas31_schema_casters_factory, style_deserializers=style_deserializers)
+        self._made: dict[Hashable, StyleDeserializer] = {}
+        self._lock = threading.Lock()
+
+    def create(self, spec: SchemaPath, schema: SchemaPath, style: str, explode: bool, name: str) -> StyleDeserializer:
+        key = (id(spec), schema.parts, style, explode, name)
+        made = self._made.get(key)
+        if made is None:
+            made = super().create(spec, schema, style, explode, name)
+            with self._lock:
+                self._made[key] = made
+        return made
+
+
 class Contract:
     """One provider's OpenAPI document."""
 
@@ -166,7 +191,9 @@ class Contract:
         config = Config(
             extra_media_type_deserializers={"application/problem+json": _json},
             path_finder_cls=_RememberedPaths,
+            request_validator_cls=RememberingRequestValidator,
             schema_validators_factory=_RememberedSchemaValidators(),
+            style_deserializers_factory=_RememberedStyleDeserializers(),
         )
         self.api = OpenAPI.from_file_path(str(self.path), config=config)
         server = self.api.spec / "servers"
@@ -208,7 +235,7 @@ class Contract:
         known = self._request_problems.get(key)
         if known is None:
             mock = self._mock(request.method, request.path, dict(request.query), dict(request.headers), request.body)
-            known = tuple(_problems_of(self.api.iter_request_errors(mock)))
+            known = tuple(_problems_of(self.api.request_validator.iter_errors(mock)))
             with self._lock:
                 if len(self._request_problems) >= _KEPT_ANSWERS:
                     del self._request_problems[next(iter(self._request_problems))]

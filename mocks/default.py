@@ -214,11 +214,21 @@ class DefaultFake(ProviderFake):
         return FakeResponse(200, {"data": data, "next_cursor": cursor})
 
     def _remembered(self, key: str) -> _Remembered | None:
+        """What the key was first used for, unless it is older than the retention (then it is forgotten).
+
+        Keys are forgotten oldest first, as many as have expired, not all scanned per request; the key
+        asked about is judged by its own age either way."""
         now = utc_now()
-        for known, remembered in list(self._keys.items()):
-            if now - remembered.accepted_at >= KEY_RETENTION:
-                del self._keys[known]
-        return self._keys.get(key)
+        while self._keys:
+            oldest = next(iter(self._keys))
+            if now - self._keys[oldest].accepted_at < KEY_RETENTION:
+                break
+            del self._keys[oldest]
+        remembered = self._keys.get(key)
+        if remembered is not None and now - remembered.accepted_at >= KEY_RETENTION:
+            del self._keys[key]
+            return None
+        return remembered
 
     def _send(self, request: FakeRequest) -> FakeResponse:
         key = str(request.header("Idempotency-Key"))

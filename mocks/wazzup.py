@@ -227,11 +227,19 @@ class WazzupFake(ProviderFake):
         return FakeResponse(201, {"messageId": message_id, "chatId": chat_id})
 
     def _recently_sent(self, crm_message_id: str) -> bool:
+        """Whether the id came within the window. Ids are forgotten oldest first, as many as have left the
+        window, not all scanned per request; the id asked about is judged by its own age either way."""
         now = utc_now()
-        for known, received_at in list(self._crm_message_ids.items()):
-            if now - received_at >= CRM_MESSAGE_ID_WINDOW:
-                del self._crm_message_ids[known]
-        return crm_message_id in self._crm_message_ids
+        while self._crm_message_ids:
+            oldest = next(iter(self._crm_message_ids))
+            if now - self._crm_message_ids[oldest] < CRM_MESSAGE_ID_WINDOW:
+                break
+            del self._crm_message_ids[oldest]
+        received_at = self._crm_message_ids.get(crm_message_id)
+        if received_at is not None and now - received_at >= CRM_MESSAGE_ID_WINDOW:
+            del self._crm_message_ids[crm_message_id]
+            return False
+        return received_at is not None
 
     def _subscribe(self, body: dict[str, Any]) -> FakeResponse:
         uri: str = body["webhooksUri"]

@@ -17,14 +17,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import cast
 
-from sqlalchemy import Integer, Table, and_, bindparam, select
+from sqlalchemy import Connection, Integer, Table, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import clock
 from emulator.automation import message_log, reconciliation, retry_policy, status_updates
 from emulator.automation.part_sending import Delivered, Failed, Outcome, Retry, Unknown, attempt
 from emulator.automation.run_execution import unusable_reason
-from emulator.db import Database, rowcount_of
+from emulator.db import Database
 from emulator.integrations import credentials
 from emulator.model_enums import MessageStatus
 from emulator.models import BusinessProcess, Channel, Integration, OutgoingMessage
@@ -100,6 +100,9 @@ _CLAIM = (
     .returning(_MESSAGES.c.id)
 )
 _MESSAGES_BY_ID = select(OutgoingMessage).where(OutgoingMessage.id.in_(bindparam("ids", expanding=True)))
+_PROCESSES_BY_ID = select(BusinessProcess).where(BusinessProcess.id.in_(bindparam("ids", expanding=True)))
+_INTEGRATIONS_OF = select(Integration).where(Integration.provider.in_(bindparam("providers", expanding=True)))
+_CHANNELS_BY_ID = select(Channel).where(Channel.id.in_(bindparam("ids", expanding=True)))
 # The claim still stands: taken by this attempt (its worker and attempt counter), not handed back as due since.
 _OURS = and_(
     _MESSAGES.c.id == bindparam("message_id"),
@@ -153,20 +156,12 @@ def claim_due(
     if not taken:
         return claimed
     messages = {m.id: m for m in session.scalars(_MESSAGES_BY_ID, {"ids": sorted(taken)})}
-    processes = {
-        p.id: p
-        for p in session.scalars(
-            select(BusinessProcess).where(BusinessProcess.id.in_({m.process_id for m in messages.values()}))
-        )
-    }
-    integrations = {
-        i.provider: i
-        for i in session.scalars(
-            select(Integration).where(Integration.provider.in_({m.provider for m in messages.values()}))
-        )
-    }
+    process_ids = sorted({m.process_id for m in messages.values()})
+    processes = {p.id: p for p in session.scalars(_PROCESSES_BY_ID, {"ids": process_ids})}
+    providers = sorted({m.provider for m in messages.values()})
+    integrations = {i.provider: i for i in session.scalars(_INTEGRATIONS_OF, {"providers": providers})}
     channel_ids = {m.channel_id for m in messages.values()} | {p.channel_id for p in processes.values() if p.channel_id}
-    channels = {c.id: c for c in session.scalars(select(Channel).where(Channel.id.in_(channel_ids)))}
+    channels = {c.id: c for c in session.scalars(_CHANNELS_BY_ID, {"ids": sorted(channel_ids)})}
     for message_id in due:
         message = messages.get(message_id)
         if message is None:
@@ -214,19 +209,19 @@ def _ours(attempt_: Attempt) -> dict[str, object]:
     return {"message_id": attempt_.message_id, "worker": attempt_.worker, "attempt": attempt_.attempt}
 
 
-def _record(session: Session, attempt_: Attempt, parts: list[MessagePart], now: dt.datetime) -> bool:
+def _record(connection: Connection, attempt_: Attempt, parts: list[MessagePart], now: dt.datetime) -> bool:
     """Save the parts before a call (its start is what the lost-answer rule needs after a restart).
 
     False when the claim no longer stands: the call must not be made."""
-    saved = session.execute(_RECORD, {**_ours(attempt_), "new_parts": list(parts), "at": now})
-    return rowcount_of(saved) == 1
+    saved = connection.execute(_RECORD, {**_ours(attempt_), "new_parts": list(parts), "at": now})
+    return saved.rowcount == 1
 
 
-def release(session: Session, attempts: list[Attempt], now: dt.datetime) -> None:
+def release(connection: Connection, attempts: list[Attempt], now: dt.datetime) -> None:
     """Hand back claimed messages not attempted: due again as they were, their attempt not counted."""
     for attempt_ in attempts:
         before = attempt_.attempt - 1
-        session.execute(
+        connection.execute(
             _RELEASE, {**_ours(attempt_), "back_status": _due_again(before), "back_attempts": before, "at": now}
         )
 
@@ -299,23 +294,28 @@ class _Result:
 class _Outcomes:
     """Outcomes not yet written: they go with the next transaction, before the next provider call."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, database: Database, settings: Settings) -> None:
+        self.database = database
         self.settings = settings
         self.pending: list[_Result] = []
 
-    def write(self, session: Session) -> None:
-        rest = [result for result in self.pending if not self._sent(session, result)]
+    def write(self, connection: Connection) -> None:
+        """Write them in the caller's transaction: the usual outcome in Core statements, any other through
+        the ORM (a session joining that transaction)."""
+        rest = [result for result in self.pending if not self._sent(connection, result)]
         if not rest:
             return
         ids = [result.attempt.message_id for result in rest]
-        # Read at once; held here, as the session's identity map holds them weakly (apply's get finds them).
-        messages = list(session.scalars(_MESSAGES_BY_ID, {"ids": ids}))
-        message_log.preload(session, ids)
-        for result in rest:
-            apply(session, self.settings, result.attempt, result.outcome, result.parts, result.accepted, result.at)
-        del messages
+        with self.database.sessions(bind=connection) as session:
+            # Read at once; held here, as the session's identity map holds them weakly (apply's get finds them).
+            messages = list(session.scalars(_MESSAGES_BY_ID, {"ids": ids}))
+            message_log.preload(session, ids)
+            for result in rest:
+                apply(session, self.settings, result.attempt, result.outcome, result.parts, result.accepted, result.at)
+            session.flush()
+            del messages
 
-    def _sent(self, session: Session, result: _Result) -> bool:
+    def _sent(self, connection: Connection, result: _Result) -> bool:
         """The usual outcome, written with two UPDATEs; False when :func:`apply` must decide (another
         outcome, a status webhook came first, or the claim was taken over): nothing was written then."""
         if not isinstance(result.outcome, Delivered) or result.outcome.status is not None:
@@ -324,16 +324,17 @@ class _Outcomes:
         check_at = reconciliation.first_check_at(self.settings, claimed.provider, result.at)
         values = {**_ours(claimed), "new_parts": list(result.parts), "at": result.at}
         if check_at is None:
-            sent = session.execute(_SENT, values)
+            sent = connection.execute(_SENT, values)
         else:
-            sent = session.execute(_SENT_THEN_CHECKED, {**values, "check_at": check_at})
-        if rowcount_of(sent) != 1:
+            sent = connection.execute(_SENT_THEN_CHECKED, {**values, "check_at": check_at})
+        if sent.rowcount != 1:
             return False
-        status_updates.link_all(session, _links(claimed.message_id, claimed.provider, result.accepted))
-        if not message_log.set_status_line(session, claimed.message_id, message_log.line(MessageStatus.SENT)):
-            message = session.get(OutgoingMessage, claimed.message_id)
-            assert message is not None
-            message_log.open_entry(session, message)
+        status_updates.link_all(connection, _links(claimed.message_id, claimed.provider, result.accepted))
+        if not message_log.set_status_line(connection, claimed.message_id, message_log.line(MessageStatus.SENT)):
+            with self.database.sessions(bind=connection) as session:
+                message = session.get(OutgoingMessage, claimed.message_id)
+                assert message is not None
+                message_log.open_entry(session, message)
         return True
 
     def written(self) -> None:
@@ -349,14 +350,14 @@ def _may_ask_first(parts: list[MessagePart]) -> bool:
 def _send(database: Database, settings: Settings, claimed: Attempt, outcomes: _Outcomes) -> bool:
     """One attempt at one claimed message; its outcome joins ``outcomes``. False if the claim was lost."""
     if _may_ask_first(claimed.parts):  # no provider call before the outcomes so far are written
-        with database.session() as session:
-            outcomes.write(session)
+        with database.transaction() as connection:
+            outcomes.write(connection)
         outcomes.written()
 
     def record(parts: list[MessagePart]) -> None:
-        with database.session() as session:
-            outcomes.write(session)
-            ours = _record(session, claimed, parts, clock.now())
+        with database.transaction() as connection:
+            outcomes.write(connection)
+            ours = _record(connection, claimed, parts, clock.now())
         outcomes.written()
         if not ours:
             raise ClaimLost(claimed.message_id)
@@ -385,7 +386,7 @@ def deliver_due(
         claimed = claim_due(session, settings, worker, claimed_at, limit, skip_locked=database.is_postgres)
     if not claimed.due:
         return None
-    outcomes = _Outcomes(settings)
+    outcomes = _Outcomes(database, settings)
     waiting = deque(claimed.attempts)
     attempted = 0
     try:
@@ -397,9 +398,9 @@ def deliver_due(
             if _send(database, settings, waiting.popleft(), outcomes):
                 attempted += 1
     finally:
-        with database.session() as session:
-            outcomes.write(session)
-            release(session, list(waiting), clock.now())
+        with database.transaction() as connection:
+            outcomes.write(connection)
+            release(connection, list(waiting), clock.now())
         outcomes.written()
     return attempted
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator import relative_time, timeline
@@ -63,7 +63,7 @@ def preload(session: Session, message_ids: list[int]) -> None:
             known[entry.message_id] = entry
 
 
-def set_status_line(session: Session, message_id: int, status_line: str) -> bool:
+def set_status_line(session: Session | Connection, message_id: int, status_line: str) -> bool:
     """Rewrite the entry of a message without loading it; False if the message has none yet."""
     return rowcount_of(session.execute(_SET_BODY, {"of_message": message_id, "line": status_line})) > 0
 

@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from emulator import files, phones
@@ -75,29 +76,38 @@ class _Loaded:
     integrations: dict[str, Integration]
 
 
+# The statements of a batch, built once (building and keying a statement costs more than running it).
+_DEALS = (
+    select(Deal)
+    .where(Deal.id.in_(bindparam("ids", expanding=True)))
+    .options(
+        selectinload(Deal.contacts).selectinload(Contact.phones),
+        selectinload(Deal.contacts).selectinload(Contact.emails),
+        selectinload(Deal.field_values),
+    )
+)
+_PROCESSES = (
+    select(BusinessProcess)
+    .where(BusinessProcess.id.in_(bindparam("ids", expanding=True)))
+    .options(
+        joinedload(BusinessProcess.channel),
+        selectinload(BusinessProcess.files).joinedload(BusinessProcessFile.file),
+    )
+)
+_INTEGRATIONS = select(Integration).where(Integration.provider.in_(bindparam("providers", expanding=True)))
+_RUNS = cast(Table, ProcessRun.__table__)
+# Core, not ORM: the runs' objects are not synchronised (they are not read again in the transaction).
+_DONE = (
+    _RUNS.update()
+    .where(_RUNS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status=RunStatus.DONE, finished_at=bindparam("now"))
+)
+
+
 def _load(session: Session, runs: list[ProcessRun]) -> _Loaded:
-    deals = session.scalars(
-        select(Deal)
-        .where(Deal.id.in_({run.deal_id for run in runs}))
-        .options(
-            selectinload(Deal.contacts).selectinload(Contact.phones),
-            selectinload(Deal.contacts).selectinload(Contact.emails),
-            selectinload(Deal.field_values),
-        )
-    )
-    processes = list(
-        session.scalars(
-            select(BusinessProcess)
-            .where(BusinessProcess.id.in_({run.process_id for run in runs}))
-            .options(
-                joinedload(BusinessProcess.channel),
-                selectinload(BusinessProcess.files).joinedload(BusinessProcessFile.file),
-            )
-        )
-    )
-    integrations = session.scalars(
-        select(Integration).where(Integration.provider.in_({process.provider for process in processes}))
-    )
+    deals = session.scalars(_DEALS, {"ids": sorted({run.deal_id for run in runs})})
+    processes = list(session.scalars(_PROCESSES, {"ids": sorted({run.process_id for run in runs})}))
+    integrations = session.scalars(_INTEGRATIONS, {"providers": sorted({process.provider for process in processes})})
     return _Loaded(
         deals={deal.id: deal for deal in deals},
         processes={process.id: process for process in processes},
@@ -131,12 +141,7 @@ def execute(session: Session, settings: Settings, runs: list[ProcessRun], now: d
     for write in writes.log:
         write()
     if writes.done:
-        session.execute(
-            update(ProcessRun)
-            .where(ProcessRun.id.in_(writes.done))
-            .values(status=RunStatus.DONE, finished_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(_DONE, {"ids": writes.done, "now": now})
     session.flush()
     return [message.id for message in writes.messages]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Connection, Table, bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from emulator import clock
@@ -18,6 +19,11 @@ _LINKED = select(_EXTERNAL_IDS.c.id).where(  # Core (no ORM result), by the uniq
     _EXTERNAL_IDS.c.provider == bindparam("provider"), _EXTERNAL_IDS.c.external_id == bindparam("external_id")
 )
 _LINK = insert(_EXTERNAL_IDS)
+# One statement where the database can skip an id already linked (its unique index): no SELECT before.
+_LINK_UNLESS_LINKED = {
+    "sqlite": sqlite.insert(_EXTERNAL_IDS).on_conflict_do_nothing(index_elements=["provider", "external_id"]),
+    "postgresql": postgresql.insert(_EXTERNAL_IDS).on_conflict_do_nothing(index_elements=["provider", "external_id"]),
+}
 _RANK = {MessageStatus.SENT: 1, MessageStatus.DELIVERED: 2, MessageStatus.READ: 3}
 
 
@@ -37,18 +43,25 @@ def link(session: Session, message: OutgoingMessage, external_id: str) -> None:
         session.flush()
 
 
-def link_all(session: Session, found: list[tuple[int, str, str]]) -> None:
+def link_all(session: Session | Connection, found: list[tuple[int, str, str]]) -> None:
     """:func:`link` for many (message id, provider, provider's id) at once, without the ORM."""
     linked: set[tuple[str, str]] = set()
-    rows_to_add = []
+    rows = []
     for message_id, provider, external_id in found:
         if not external_id or (provider, external_id) in linked:
             continue
         linked.add((provider, external_id))
-        if session.scalar(_LINKED, {"provider": provider, "external_id": external_id}) is None:
-            rows_to_add.append({"message_id": message_id, "provider": provider, "external_id": external_id})
-    if rows_to_add:
-        session.execute(_LINK, rows_to_add)
+        rows.append({"message_id": message_id, "provider": provider, "external_id": external_id})
+    if not rows:
+        return
+    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
+    unless_linked = _LINK_UNLESS_LINKED.get(dialect.name)
+    if unless_linked is not None:
+        session.execute(unless_linked, rows)
+        return
+    rows = [row for row in rows if session.scalar(_LINKED, row) is None]
+    if rows:
+        session.execute(_LINK, rows)
 
 
 def _unlinked_match(session: Session, provider: str, event: StatusEvent) -> OutgoingMessage | None:

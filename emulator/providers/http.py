@@ -1,9 +1,22 @@
-"""The HTTP calls adapters make, and how transport failures are classified."""
+"""The HTTP calls adapters make, and how transport failures are classified.
+
+Each thread makes its calls through one ``requests`` session of its own (a session is not thread-safe),
+built once instead of per call. It behaves as the fresh session of ``requests.request`` did: every call
+on a new connection (a kept-alive connection the provider closed meanwhile could turn a call into a lost
+answer), no cookies kept from one call to the next, the environment's proxy, CA bundle and netrc settings
+applied, and no retries (its adapter's urllib3 ``Retry(0, read=False)`` sends each call once). Those
+settings are read by ``requests`` itself, once per thread and provider origin instead of per call (it
+scanned the whole environment twice per call): the environment of a running CRM does not change.
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from http.cookiejar import Cookie, CookiePolicy
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import Request
 
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
@@ -17,6 +30,79 @@ class TransportFailure:
 
     may_have_arrived: bool
     reason: str
+
+
+class _OneCallConnections(requests.adapters.HTTPAdapter):
+    """An adapter that reuses no connection: it forgets its pools after each call (as the session of
+    ``requests.request`` did when it closed), so the next call opens a new connection."""
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        try:
+            return super().send(request, *args, **kwargs)
+        finally:
+            self.close()
+
+
+class _NoCookies(CookiePolicy):
+    """A cookie policy that accepts no cookie and returns none (a provider's cookie is not kept)."""
+
+    netscape = True
+    rfc2965 = False
+    hide_cookie2 = True
+
+    def set_ok(self, cookie: Cookie, request: Request) -> bool:
+        return False
+
+    def return_ok(self, cookie: Cookie, request: Request) -> bool:
+        return False
+
+    def domain_return_ok(self, domain: str, request: Request) -> bool:
+        return False
+
+    def path_return_ok(self, path: str, request: Request) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class _Environment:
+    """What ``requests`` takes from the environment for calls to one origin (``trust_env``)."""
+
+    proxies: dict[str, str]
+    verify: bool | str | None
+    cert: Any
+    auth: tuple[str, str] | None  # from netrc
+
+
+class _Sessions(threading.local):
+    def __init__(self) -> None:
+        self.session: requests.Session | None = None
+        self.environments: dict[tuple[str, str], _Environment] = {}
+
+
+_sessions = _Sessions()
+
+
+def _session() -> requests.Session:
+    session = _sessions.session
+    if session is None:
+        session = _sessions.session = requests.Session()
+        session.trust_env = False  # applied per origin by _environment
+        for prefix in ("https://", "http://"):
+            session.mount(prefix, _OneCallConnections())
+        session.cookies.set_policy(_NoCookies())
+    return session
+
+
+def _environment(url: str) -> _Environment:
+    origin = urlsplit(url)[:2]
+    found = _sessions.environments.get(origin)
+    if found is None:
+        with requests.Session() as reader:  # trust_env: requests' own reading of the environment
+            settings = reader.merge_environment_settings(url, {}, None, None, None)
+        found = _sessions.environments[origin] = _Environment(
+            dict(settings["proxies"]), settings["verify"], settings["cert"], requests.utils.get_netrc_auth(url)
+        )
+    return found
 
 
 def _never_left(exc: requests.ConnectionError) -> bool:
@@ -38,7 +124,19 @@ def call(
     json: Any = None,
 ) -> requests.Response | TransportFailure:
     try:
-        return requests.request(method, url, headers=headers, params=params, json=json, timeout=timeout)
+        environment = _environment(url)
+        return _session().request(
+            method,
+            url,
+            headers=headers,
+            params=params,
+            json=json,
+            timeout=timeout,
+            proxies=environment.proxies,
+            verify=environment.verify,
+            cert=environment.cert,
+            auth=environment.auth,
+        )
     except requests.ConnectionError as exc:  # includes ConnectTimeout
         if _never_left(exc):
             return TransportFailure(False, "сервис недоступен (соединение не установлено)")

@@ -114,6 +114,20 @@ def test_keys_are_kept_72_hours(rsps: responses.RequestsMock, default: DefaultFa
     assert len(default.outbox) == 2
 
 
+def test_each_key_is_forgotten_by_its_own_age_when_the_clock_went_back(
+    rsps: responses.RequestsMock, default: DefaultFake, channel: FakeChannel
+) -> None:
+    late, early = str(uuid.uuid4()), str(uuid.uuid4())
+    with frozen("2026-11-12 10:00:00") as clock:
+        send(default, message(channel), late)
+        clock.move_to("2026-11-10 10:00:00")  # a scenario clock set back: the next key is older than the first
+        send(default, message(channel), early)
+        clock.move_to("2026-11-13 10:00:01")
+        assert "Idempotent-Replayed" not in send(default, message(channel), early).headers
+        assert send(default, message(channel), late).headers.get("Idempotent-Replayed") == "true"
+    assert len(default.outbox) == 3
+
+
 def test_a_key_in_progress_is_409_and_unknown_to_lookups(
     rsps: responses.RequestsMock, default: DefaultFake, channel: FakeChannel
 ) -> None:

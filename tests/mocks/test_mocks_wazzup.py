@@ -238,6 +238,19 @@ def test_a_repeated_crm_message_id_is_refused_for_60_seconds_then_forgotten(
     assert [m.idempotency_key for m in wazzup.outbox] == ["deal-1", "deal-2", "deal-1"]
 
 
+def test_each_crm_message_id_leaves_the_window_by_its_own_age_when_the_clock_went_back(
+    rsps: responses.RequestsMock, wazzup: WazzupFake, channel: FakeChannel
+) -> None:
+    with frozen("2025-03-01 09:10:00") as clock:
+        assert send(wazzup, text_message(channel, crmMessageId="late")).status_code == 201
+        clock.move_to("2025-03-01 09:00:00")  # a scenario clock set back: the next id is older than the first
+        assert send(wazzup, text_message(channel, crmMessageId="early")).status_code == 201
+        clock.move_to("2025-03-01 09:10:30")
+        assert send(wazzup, text_message(channel, crmMessageId="early")).status_code == 201
+        assert_error(send(wazzup, text_message(channel, crmMessageId="late")), "REPEATED_CRM_MESSAGE_ID")
+    assert [m.idempotency_key for m in wazzup.outbox] == ["late", "early", "early"]
+
+
 def test_a_refused_send_does_not_consume_its_crm_message_id(
     rsps: responses.RequestsMock, wazzup: WazzupFake, channel: FakeChannel
 ) -> None:
