@@ -36,7 +36,7 @@ from openapi_core.validation.schemas.validators import SchemaValidator
 from mocks.remembered_request_checks import RememberingRequestValidator
 from mocks.wire import FakeRequest
 
-_KEPT_ANSWERS = 4096  # checked requests remembered per contract (oldest forgotten first)
+_KEPT_ANSWERS = 4096  # checks remembered per contract: requests, answers, webhooks (oldest forgotten first)
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 
 
@@ -202,8 +202,7 @@ class Contract:
         parts = urlsplit(self.server_url)
         self._host = f"{parts.scheme}://{parts.netloc}"
         self._base_path = parts.path.rstrip("/")
-        self._request_problems: dict[Hashable, tuple[Problem, ...]] = {}
-        self._checked: dict[Hashable, tuple[Problem, ...]] = {}  # answers and webhooks (_remembered)
+        self._checked: dict[Hashable, tuple[Problem, ...]] = {}  # requests, answers, webhooks (_remembered)
         self._lock = threading.Lock()
 
     def _mock(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> MockRequest:
@@ -225,22 +224,20 @@ class Contract:
         lookup and its own check on arrival, the contract audit at the end of the scenario): each answer
         is kept for the next identical request (openapi-core costs milliseconds per request).
         """
+
+        def check() -> list[Problem]:
+            mock = self._mock(request.method, request.path, dict(request.query), dict(request.headers), request.body)
+            return _problems_of(self.api.request_validator.iter_errors(mock))
+
         key = (
+            "request",
             request.method,
             request.path,
             tuple(sorted(request.query.items())),
             tuple(sorted(request.headers.items())),
             request.body,
         )
-        known = self._request_problems.get(key)
-        if known is None:
-            mock = self._mock(request.method, request.path, dict(request.query), dict(request.headers), request.body)
-            known = tuple(_problems_of(self.api.request_validator.iter_errors(mock)))
-            with self._lock:
-                if len(self._request_problems) >= _KEPT_ANSWERS:
-                    del self._request_problems[next(iter(self._request_problems))]
-                self._request_problems[key] = known
-        return list(known)
+        return self._remembered(key, check)
 
     def knows_route(self, method: str, path: str) -> bool | None:
         """True: documented; False: the path exists but not the method; None: no such path."""
@@ -271,9 +268,10 @@ class Contract:
         return self._remembered(("webhook", name, method, tuple(sorted(headers.items())), body), check)
 
     def _remembered(self, key: Hashable, check: Callable[[], list[Problem]]) -> list[Problem]:
-        """A check's answer, computed once per identical input: the contract audit checks every answer and
-        webhook of every scenario, and most of them repeat from scenario to scenario (a channel list, a
-        registration's answer) while openapi-core costs milliseconds per check."""
+        """A check's answer, computed once per identical input: the fakes check each request on arrival and
+        the contract audit checks it again with every answer and webhook of every scenario, and many of
+        them repeat from scenario to scenario (a channel list, a registration's answer) while openapi-core
+        costs milliseconds per check."""
         known = self._checked.get(key)
         if known is None:
             known = tuple(check())
