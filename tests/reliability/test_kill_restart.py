@@ -21,6 +21,7 @@ import pytest
 from harness.clock import ScenarioClock
 from harness.world import RemoteFakesMover
 from mocks.remote import RemoteProviderFakes
+from tests.reliability.emulator_launcher import Launcher
 from tests.reliability.emulator_processes import (
     SEND_ROUTES,
     EmulatorProcess,
@@ -62,8 +63,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def emulator(tmp_path: Path, module_fakes: RemoteProviderFakes, database_url: str) -> Iterator[EmulatorProcess]:
-    found = EmulatorProcess(tmp_path, fakes_url(fresh_fakes(module_fakes)), database_url)
+def emulator(
+    emulator_launcher: Launcher, tmp_path: Path, module_fakes: RemoteProviderFakes, database_url: str
+) -> Iterator[EmulatorProcess]:
+    found = EmulatorProcess(emulator_launcher, tmp_path, fakes_url(fresh_fakes(module_fakes)), database_url)
     try:
         yield found
     finally:

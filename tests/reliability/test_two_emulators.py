@@ -18,6 +18,7 @@ from emulator.models import OutgoingMessage
 from harness.crm_operations import CrmOperations
 from harness.world import Stand, StandOptions, World
 from mocks.remote import RemoteProviderFakes
+from tests.reliability.emulator_launcher import Launcher
 from tests.reliability.emulator_processes import (
     SEND_ROUTES,
     EmulatorProcess,
@@ -92,10 +93,10 @@ def shared_schema(postgres_url: str) -> Iterator[str]:
 
 
 def test_two_emulator_processes_on_one_postgresql_send_each_message_once(
-    tmp_path: Path, fakes: RemoteProviderFakes, shared_schema: str
+    emulator_launcher: Launcher, tmp_path: Path, fakes: RemoteProviderFakes, shared_schema: str
 ) -> None:
-    first = EmulatorProcess(tmp_path / "first", fakes_url(fakes), shared_schema)
-    second = EmulatorProcess(tmp_path / "second", fakes_url(fakes), shared_schema)
+    first = EmulatorProcess(emulator_launcher, tmp_path / "first", fakes_url(fakes), shared_schema)
+    second = EmulatorProcess(emulator_launcher, tmp_path / "second", fakes_url(fakes), shared_schema)
     try:
         client = first.start(keep_data=False)
         client.reset(with_processes=False)
