@@ -1,6 +1,6 @@
 """Real processes for the kill and two-emulator probes: the emulator (``python -m emulator``, forked by
 tests/reliability/emulator_launcher.py from a process that has imported it once), the standalone provider
-fakes (``python -m mocks``), and a PostgreSQL schema of one's own.
+fakes (``python -m mocks``), and a PostgreSQL database of one's own.
 
 The emulator runs as a process of its own against the standalone fakes, so nothing of its memory survives
 a ``kill -9``; only its database does. Waiting for a process is a bounded poll of an observable condition
@@ -144,19 +144,23 @@ def fakes_url(fakes: RemoteProviderFakes) -> str:
 
 
 @contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
-    """A schema of one's own in the configured database (parallel workers never share tables): the URL
-    that puts it first on the search path; dropped at the end."""
-    schema = f"reliability_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
+def postgres_database(url: str) -> Iterator[str]:
+    """A database of one's own on the configured PostgreSQL server: its URL; dropped at the end.
+
+    Not a schema in the configured database: the schedulers' stand lock is a PostgreSQL advisory lock, which
+    holds for a whole database, so the emulators of tests running side by side in one database would wait
+    for each other's passes (a pass asked for through the control API waits for every pass in progress,
+    and a pass queued behind it waits too: one emulator of the two-emulator test could then be kept out
+    of the sending altogether)."""
+    name = f"crm_reliability_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

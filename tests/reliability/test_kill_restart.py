@@ -31,7 +31,7 @@ from tests.reliability.emulator_processes import (
     fresh_fakes,
     move_clocks,
     move_to,
-    postgres_schema,
+    postgres_database,
     standalone_fakes,
     statuses,
     wait_until,
@@ -58,7 +58,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'crm.sqlite3'}"
         return
     postgres_url: str = request.getfixturevalue("postgres_url")
-    with postgres_schema(postgres_url) as url:
+    with postgres_database(postgres_url) as url:
         yield url
 
 
