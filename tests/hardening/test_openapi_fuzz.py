@@ -15,37 +15,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
-import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.core.failures import FailureGroup
-from schemathesis.core.result import Ok
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from emulator.seed import ADMIN_TOKEN
 from harness.world import World
+
+if TYPE_CHECKING:
+    from schemathesis import GenerationMode
+
+# schemathesis and hypothesis are imported by the fuzz run itself, not when the module is collected: every
+# xdist worker collects every test module, and the two cost about a second and a half of each worker's
+# start-up (pyproject.toml's addopts keep schemathesis's own pytest plugin, unused here, out as well).
 
 # Generated requests per operation: valid ones, and invalid ones where an input can be invalid at all.
 # CI runs the default; a deeper run by hand: CRM_FUZZ_EXAMPLES=100 pytest tests/hardening/test_openapi_fuzz.py
 POSITIVE_EXAMPLES = int(os.environ.get("CRM_FUZZ_EXAMPLES", "12"))
 NEGATIVE_EXAMPLES = max(1, POSITIVE_EXAMPLES * 2 // 3)
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
 AUTHORIZATION = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 # The control API (tests and local development only; off in a deployment) is not fuzzed: its operations
 # reset the database or move the clock under the fuzzer, which would make every other operation's
@@ -90,7 +78,31 @@ def _can_be_invalid(operation: dict[str, Any]) -> bool:
                for p in operation.get("parameters", []))  # fmt: skip
 
 
+def _checks() -> list[Any]:
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    return [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+    ]
+
+
 def _fuzz(world: World, http: requests.Session, operation: Any, mode: GenerationMode, run: Run) -> None:
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis import GenerationMode
+    from schemathesis.core.failures import FailureGroup
+
+    checks = _checks()
+
     @settings(
         max_examples=POSITIVE_EXAMPLES if mode == GenerationMode.POSITIVE else NEGATIVE_EXAMPLES,
         deadline=None,
@@ -104,7 +116,7 @@ def _fuzz(world: World, http: requests.Session, operation: Any, mode: Generation
     def check(case: Any) -> None:
         run.examples += 1
         response = case.call(base_url=world.crm_url, session=http, headers=AUTHORIZATION, timeout=30)
-        case.validate_response(response, checks=CHECKS)
+        case.validate_response(response, checks=checks)
 
     try:
         check()
@@ -113,6 +125,10 @@ def _fuzz(world: World, http: requests.Session, operation: Any, mode: Generation
 
 
 def test_every_operation_answers_as_documented(world: World) -> None:
+    import schemathesis
+    from schemathesis import GenerationMode
+    from schemathesis.core.result import Ok
+
     document = _document(world)
     schema = schemathesis.openapi.from_dict(document)
     run = Run()

@@ -4,11 +4,13 @@ and the two emulators on real emulator processes (tests/reliability/emulator_pro
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from harness.world import Stand, World
+from tests.reliability.emulator_launcher import Launcher
 from tests.reliability.emulator_processes import POSTGRES_ENV
 
 
@@ -34,3 +36,11 @@ def postgres_url() -> str:
     except Exception as exc:  # configured but unreachable: that is a failure, not a skip
         pytest.fail(f"{POSTGRES_ENV}={url} is not reachable: {exc}")
     return url
+
+
+@pytest.fixture(scope="session")
+def emulator_launcher() -> Iterator[Launcher]:
+    """This worker's launcher of emulator processes (tests/reliability/emulator_launcher.py)."""
+    launcher = Launcher()
+    yield launcher
+    launcher.close()

@@ -1,8 +1,9 @@
-"""Real processes for the kill and two-emulator probes: the emulator (``python -m emulator``), the
-standalone provider fakes (``python -m mocks``), and a PostgreSQL schema of one's own.
+"""Real processes for the kill and two-emulator probes: the emulator (``python -m emulator``, forked by
+tests/reliability/emulator_launcher.py from a process that has imported it once), the standalone provider
+fakes (``python -m mocks``), and a PostgreSQL database of one's own.
 
-The emulator runs as a subprocess against the standalone fakes, so nothing of its memory survives a
-``kill -9``; only its database does. Waiting for a process is a bounded poll of an observable condition
+The emulator runs as a process of its own against the standalone fakes, so nothing of its memory survives
+a ``kill -9``; only its database does. Waiting for a process is a bounded poll of an observable condition
 (its health answer, the fake's outbox), never a fixed sleep.
 """
 
@@ -29,6 +30,7 @@ from emulator.client import CrmClient
 from emulator.seed import ADMIN_TOKEN
 from mocks.demo import DEMO_DEFAULT_KEY, seed_demo
 from mocks.remote import RemoteProviderFakes
+from tests.reliability.emulator_launcher import Launcher
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_ENV = "CRM_TEST_POSTGRES_URL"  # e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test (CI sets it)
@@ -44,7 +46,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(ready: Callable[[], bool], what: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
+def wait_until(
+    ready: Callable[[], bool], what: str, timeout: float = START_TIMEOUT_SECONDS, interval: float = 0.1
+) -> None:
     """Poll an observable condition of a process (bounded; not a synchronisation by sleep)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,14 +57,15 @@ def wait_until(ready: Callable[[], bool], what: str, timeout: float = START_TIME
                 return
         except requests.RequestException:
             pass
-        time.sleep(0.1)
+        time.sleep(interval)
     raise RuntimeError(f"{what} did not happen within {timeout} s")
 
 
 class EmulatorProcess:
     """``python -m emulator`` on a free port, over ``database_url``, talking to the standalone fakes."""
 
-    def __init__(self, data_dir: Path, fakes_url: str, database_url: str) -> None:
+    def __init__(self, launcher: Launcher, data_dir: Path, fakes_url: str, database_url: str) -> None:
+        self.launcher = launcher
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = os.environ | {
@@ -71,31 +76,34 @@ class EmulatorProcess:
             "I2CRM_BASE_URL": f"{fakes_url}/i2crm/api_v1",
             "DEFAULT_BASE_URL": f"{fakes_url}/default/v1",
         }
-        self.process: subprocess.Popen[bytes] | None = None
+        self.pid: int | None = None
 
     def start(self, keep_data: bool, scheduler_loop: bool = True) -> CrmClient:
         """Start (fresh demo data unless ``keep_data``) and wait until it answers."""
-        args = [sys.executable, "-m", "emulator", "--port", str(self.port), "--real-providers", "--control-api"]
-        self.process = subprocess.Popen(
+        args = ["--port", str(self.port), "--real-providers", "--control-api"]
+        self.pid = self.launcher.start(
             args + (["--keep-data"] if keep_data else []),
-            cwd=ROOT,
-            env=self.env | {"CRM_SCHEDULER_LOOP": "1" if scheduler_loop else "0"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            self.env | {"CRM_SCHEDULER_LOOP": "1" if scheduler_loop else "0"},
         )
         client = CrmClient(self.url, ADMIN_TOKEN)
-        wait_until(lambda: client.health()["status"] == "ok", "the emulator's start")
+        # A refused connection costs nothing: polled often, the answer is seen as soon as it comes.
+        wait_until(lambda: client.health()["status"] == "ok", "the emulator's start", interval=0.02)
         return client
 
     def kill(self) -> None:
         """``kill -9``: nothing is flushed, nothing is closed."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
+        code = self._kill()
+        assert code == -signal.SIGKILL, f"the emulator process ended by itself before its kill (exit code {code})"
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.kill()
+        if self.pid is not None:
+            self._kill()
+
+    def _kill(self) -> int:
+        assert self.pid is not None
+        code = self.launcher.kill(self.pid)
+        self.pid = None
+        return code
 
 
 @contextmanager
@@ -110,15 +118,13 @@ def standalone_fakes() -> Iterator[RemoteProviderFakes]:
     )
     remote = RemoteProviderFakes(f"http://127.0.0.1:{port}")
     try:
-        wait_until(lambda: remote.wazzup.channels is not None, "the standalone fakes' start")
+        wait_until(lambda: remote.wazzup.channels is not None, "the standalone fakes' start", interval=0.02)
         yield remote
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=3)
-        except subprocess.TimeoutExpired:  # still holding a slow answer to a killed emulator
-            process.kill()
-            process.wait(timeout=10)
+        # Killed, not asked to stop: they keep nothing, and a graceful stop would wait for a slow answer
+        # still held for an emulator killed mid-send (the kill probes hold one for 20 s).
+        process.kill()
+        process.wait(timeout=10)
 
 
 def fresh_fakes(fakes: RemoteProviderFakes) -> RemoteProviderFakes:
@@ -138,19 +144,23 @@ def fakes_url(fakes: RemoteProviderFakes) -> str:
 
 
 @contextmanager
-def postgres_schema(url: str) -> Iterator[str]:
-    """A schema of one's own in the configured database (parallel workers never share tables): the URL
-    that puts it first on the search path; dropped at the end."""
-    schema = f"reliability_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
+def postgres_database(url: str) -> Iterator[str]:
+    """A database of one's own on the configured PostgreSQL server: its URL; dropped at the end.
+
+    Not a schema in the configured database: the schedulers' stand lock is a PostgreSQL advisory lock, which
+    holds for a whole database, so the emulators of tests running side by side in one database would wait
+    for each other's passes (a pass asked for through the control API waits for every pass in progress,
+    and a pass queued behind it waits too: one emulator of the two-emulator test could then be kept out
+    of the sending altogether)."""
+    name = f"crm_reliability_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

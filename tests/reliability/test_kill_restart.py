@@ -21,6 +21,7 @@ import pytest
 from harness.clock import ScenarioClock
 from harness.world import RemoteFakesMover
 from mocks.remote import RemoteProviderFakes
+from tests.reliability.emulator_launcher import Launcher
 from tests.reliability.emulator_processes import (
     SEND_ROUTES,
     EmulatorProcess,
@@ -30,7 +31,7 @@ from tests.reliability.emulator_processes import (
     fresh_fakes,
     move_clocks,
     move_to,
-    postgres_schema,
+    postgres_database,
     standalone_fakes,
     statuses,
     wait_until,
@@ -57,13 +58,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'crm.sqlite3'}"
         return
     postgres_url: str = request.getfixturevalue("postgres_url")
-    with postgres_schema(postgres_url) as url:
+    with postgres_database(postgres_url) as url:
         yield url
 
 
 @pytest.fixture
-def emulator(tmp_path: Path, module_fakes: RemoteProviderFakes, database_url: str) -> Iterator[EmulatorProcess]:
-    found = EmulatorProcess(tmp_path, fakes_url(fresh_fakes(module_fakes)), database_url)
+def emulator(
+    emulator_launcher: Launcher, tmp_path: Path, module_fakes: RemoteProviderFakes, database_url: str
+) -> Iterator[EmulatorProcess]:
+    found = EmulatorProcess(emulator_launcher, tmp_path, fakes_url(fresh_fakes(module_fakes)), database_url)
     try:
         yield found
     finally:

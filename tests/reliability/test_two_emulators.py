@@ -1,7 +1,7 @@
 """Two emulators over one database: many runs due at the same moment, each message sent exactly once.
 
 Two levels: two schedulers of the in-process CRM racing from one barrier (SQLite and PostgreSQL), and two
-real emulator processes, each with its own scheduler loop, over one PostgreSQL schema and one set of
+real emulator processes, each with its own scheduler loop, over one PostgreSQL database and one set of
 provider fakes, woken by moving both clocks past the moment the runs fall due.
 """
 
@@ -18,6 +18,7 @@ from emulator.models import OutgoingMessage
 from harness.crm_operations import CrmOperations
 from harness.world import Stand, StandOptions, World
 from mocks.remote import RemoteProviderFakes
+from tests.reliability.emulator_launcher import Launcher
 from tests.reliability.emulator_processes import (
     SEND_ROUTES,
     EmulatorProcess,
@@ -26,7 +27,7 @@ from tests.reliability.emulator_processes import (
     fakes_url,
     move_clocks,
     move_to,
-    postgres_schema,
+    postgres_database,
     settled,
     standalone_fakes,
     statuses,
@@ -65,7 +66,7 @@ def test_two_schedulers_on_sqlite(faulted_world: World) -> None:
 @pytest.fixture
 def postgres_world(postgres_url: str, tmp_path: Path) -> Iterator[World]:
     with (
-        postgres_schema(postgres_url) as url,
+        postgres_database(postgres_url) as url,
         Stand(StandOptions(tmp_path, database_url=url)) as stand,
         stand.scenario() as world,
     ):
@@ -86,16 +87,16 @@ def fakes() -> Iterator[RemoteProviderFakes]:
 
 
 @pytest.fixture
-def shared_schema(postgres_url: str) -> Iterator[str]:
-    with postgres_schema(postgres_url) as url:
+def shared_database(postgres_url: str) -> Iterator[str]:
+    with postgres_database(postgres_url) as url:
         yield url
 
 
 def test_two_emulator_processes_on_one_postgresql_send_each_message_once(
-    tmp_path: Path, fakes: RemoteProviderFakes, shared_schema: str
+    emulator_launcher: Launcher, tmp_path: Path, fakes: RemoteProviderFakes, shared_database: str
 ) -> None:
-    first = EmulatorProcess(tmp_path / "first", fakes_url(fakes), shared_schema)
-    second = EmulatorProcess(tmp_path / "second", fakes_url(fakes), shared_schema)
+    first = EmulatorProcess(emulator_launcher, tmp_path / "first", fakes_url(fakes), shared_database)
+    second = EmulatorProcess(emulator_launcher, tmp_path / "second", fakes_url(fakes), shared_database)
     try:
         client = first.start(keep_data=False)
         client.reset(with_processes=False)
@@ -121,7 +122,7 @@ def test_two_emulator_processes_on_one_postgresql_send_each_message_once(
         assert shown[digits] == [SENT] * 3, digits
         for provider in PROVIDERS:
             assert len(fakes.get(provider).outbox_to(digits)) == 1, f"{provider} → {digits}: exactly once"
-    engine = create_engine(shared_schema)
+    engine = create_engine(shared_database)
     try:
         with engine.connect() as connection:
             workers = set(connection.scalars(select(OutgoingMessage.claimed_by)))

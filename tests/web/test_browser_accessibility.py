@@ -3,7 +3,8 @@ view), with its favicon (no 404), and the API docs working without internet."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -13,6 +14,8 @@ from emulator.client import CrmClient
 from mocks.registry import ProviderFakes
 from pages.login_page import LoginPage
 from pages.process_editor_page import ProcessEditorPage
+from pages.reused_pages import ReusedPages
+from pages.signed_in import SignIns
 from tests.web.conftest import Crm, FakesServer
 
 BLOCKING = ("serious", "critical")
@@ -49,19 +52,25 @@ def sent(demo: Crm, crm_client: CrmClient, fakes: ProviderFakes) -> None:
 
 
 @pytest.fixture
-def narrow_page(browser: Browser, admin_page: Page, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport=NARROW)
-    page = context.new_page()
-    LoginPage(page, base_url).open().sign_in("admin", "admin")
-    yield page
-    context.close()
+def narrow_page(
+    reused_pages: ReusedPages,
+    browser_context_args: dict[str, Any],
+    admin_page: Page,
+    base_url: str,
+    browser_sign_ins: SignIns,
+) -> Page:
+    """A phone-sized browser page signed in as the administrator: a reused page made fresh, with the session's
+    sign-in cookies, as ``admin_page`` (the sign-in screen has tests of its own)."""
+    page = reused_pages.page({**browser_context_args, "viewport": NARROW})
+    browser_sign_ins.sign_in(page, base_url, "admin", "admin")
+    return page
 
 
-def test_the_sign_in_page_has_no_serious_violation(page: Page, demo: Crm, base_url: str) -> None:
-    login = LoginPage(page, base_url).open()
-    assert _blocking_violations(page) == []
+def test_the_sign_in_page_has_no_serious_violation(ui_page: Page, demo: Crm, base_url: str) -> None:
+    login = LoginPage(ui_page, base_url).open()
+    assert _blocking_violations(ui_page) == []
     login.sign_in("admin", "wrong")
-    assert _blocking_violations(page) == []
+    assert _blocking_violations(ui_page) == []
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -93,9 +102,9 @@ def test_open_hints_dialogs_and_refused_forms_have_no_serious_violation(
     assert _blocking_violations(admin_page) == []
 
 
-def test_the_fakes_page_has_no_serious_violation(page: Page, fakes_server: FakesServer) -> None:
-    page.goto(fakes_server.base_url)
-    assert _blocking_violations(page) == []
+def test_the_fakes_page_has_no_serious_violation(ui_page: Page, fakes_server: FakesServer) -> None:
+    ui_page.goto(fakes_server.base_url)
+    assert _blocking_violations(ui_page) == []
 
 
 def _fits(page: Page) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from drivers.protocol import FileSpec, ProcessSpec
@@ -28,28 +27,21 @@ EDITOR_LABELS = [
 STAGE_CHECK = "Проверить, находится ли сделка на выбранном этапе"
 
 
-@pytest.fixture
-def signed_in(page: Page, demo: Crm, base_url: str) -> Page:
-    LoginPage(page, base_url).open().sign_in("admin", "admin")
-    expect(page).to_have_url(f"{base_url}/deals")
-    return page
-
-
 def _new_editor(page: Page, base_url: str) -> ProcessEditorPage:
     return ProcessesPage(page, base_url).open("Воронка 2").add("Новая")
 
 
-def test_sign_in_refuses_a_wrong_password_then_lets_the_admin_in(page: Page, demo: Crm, base_url: str) -> None:
-    login = LoginPage(page, base_url).open()
+def test_sign_in_refuses_a_wrong_password_then_lets_the_admin_in(ui_page: Page, demo: Crm, base_url: str) -> None:
+    login = LoginPage(ui_page, base_url).open()
     login.sign_in("admin", "wrong")
     assert login.error() == "Неверный логин или пароль"
     login.sign_in("admin", "admin")
-    expect(page.get_by_role("heading", level=1, name="Сделки")).to_be_visible()
-    expect(page.get_by_role("link", name="Сделка 9396")).to_be_visible()
+    expect(ui_page.get_by_role("heading", level=1, name="Сделки")).to_be_visible()
+    expect(ui_page.get_by_role("link", name="Сделка 9396")).to_be_visible()
 
 
-def test_the_demo_deal_moves_to_a_stage_picked_from_the_stage_list(signed_in: Page, base_url: str) -> None:
-    deal = DealPage(signed_in, base_url).open(9396)
+def test_the_demo_deal_moves_to_a_stage_picked_from_the_stage_list(admin_page: Page, base_url: str) -> None:
+    deal = DealPage(admin_page, base_url).open(9396)
     view = deal.view()
     assert (view.funnel, view.stage, view.client_region, view.responsible) == (
         "Воронка 2",
@@ -63,16 +55,16 @@ def test_the_demo_deal_moves_to_a_stage_picked_from_the_stage_list(signed_in: Pa
     assert deal.stage_list() == ["Новая", "В работе", "Оплата"]
     deal.move_to_stage("Оплата")
     assert deal.view().stage == "Оплата"
-    expect(signed_in.get_by_role("button", name="Этап: Оплата")).to_be_visible()
+    expect(admin_page.get_by_role("button", name="Этап: Оплата")).to_be_visible()
     entry = deal.timeline()[0]
     assert (entry.title, entry.author) == ("Смена этапа с Новая на Оплата", "Ксения Администратор")
     assert re.fullmatch(r"(сегодня|вчера) в \d\d:\d\d", entry.when)
 
 
 def test_the_editor_shows_its_fields_in_order_and_the_stage_check_only_with_a_delay(
-    signed_in: Page, base_url: str
+    admin_page: Page, base_url: str
 ) -> None:
-    editor = _new_editor(signed_in, base_url)
+    editor = _new_editor(admin_page, base_url)
     assert editor.field_labels() == EDITOR_LABELS
     assert not editor.is_stage_check_visible()
     editor.choose_timing("С задержкой")
@@ -84,8 +76,8 @@ def test_the_editor_shows_its_fields_in_order_and_the_stage_check_only_with_a_de
     assert not editor.is_stage_check_visible()
 
 
-def test_the_channel_resets_when_the_service_changes(signed_in: Page, base_url: str) -> None:
-    editor = _new_editor(signed_in, base_url)
+def test_the_channel_resets_when_the_service_changes(admin_page: Page, base_url: str) -> None:
+    editor = _new_editor(admin_page, base_url)
     assert editor.services() == ["I2CRM", "Wazzup"]
     editor.choose_service("WAZZUP")
     assert editor.channels() == ["+7(937)000-00-01"]
@@ -99,8 +91,8 @@ def test_the_channel_resets_when_the_service_changes(signed_in: Page, base_url: 
     assert editor.channels() == ["+7(937)000-00-02"]
 
 
-def test_a_parameter_goes_in_at_the_caret(signed_in: Page, base_url: str) -> None:
-    editor = _new_editor(signed_in, base_url)
+def test_a_parameter_goes_in_at_the_caret(admin_page: Page, base_url: str) -> None:
+    editor = _new_editor(admin_page, base_url)
     parameters = editor.parameters()
     assert parameters[:2] == ["Имя клиента", "Регион клиента"]
     assert parameters[11:] == ["Ответственный", "телефон кастомный (сделка)"]
@@ -113,12 +105,12 @@ def test_a_parameter_goes_in_at_the_caret(signed_in: Page, base_url: str) -> Non
     assert editor.text().endswith("Ваш менеджер[Ответственный#2000]")
 
 
-def test_files_are_uploaded_as_chips_and_removed_with_x(signed_in: Page, base_url: str) -> None:
-    editor = _new_editor(signed_in, base_url)
+def test_files_are_uploaded_as_chips_and_removed_with_x(admin_page: Page, base_url: str) -> None:
+    editor = _new_editor(admin_page, base_url)
     editor.attach(FileSpec("photo_2023-05-01_12-00-00.jpg", b"\xff\xd8jpeg", "image/jpeg"))
     editor.attach(FileSpec("price.pdf", b"%PDF-1.4", "application/pdf"))
     assert editor.files() == ["photo_2023-05-01_12-00-00.jpg", "price.pdf"]
-    expect(signed_in.get_by_text("photo_2023-0...", exact=True)).to_be_visible()
+    expect(admin_page.get_by_text("photo_2023-0...", exact=True)).to_be_visible()
     editor.attach(FileSpec("setup.exe", b"MZ\x90\x00", "application/octet-stream"))
     assert [e.label for e in editor.errors()] == ["Добавить файлы"]
     assert "исполняемые файлы запрещены" in editor.errors()[0].message
@@ -126,8 +118,8 @@ def test_files_are_uploaded_as_chips_and_removed_with_x(signed_in: Page, base_ur
     assert editor.files() == ["price.pdf"]
 
 
-def test_a_refused_save_shows_every_error_and_keeps_the_input(signed_in: Page, demo: Crm, base_url: str) -> None:
-    editor = _new_editor(signed_in, base_url)
+def test_a_refused_save_shows_every_error_and_keeps_the_input(admin_page: Page, demo: Crm, base_url: str) -> None:
+    editor = _new_editor(admin_page, base_url)
     editor.choose_timing("С задержкой")
     editor.field("Задержка").fill("0")
     editor.type_text("Текст")
@@ -144,7 +136,7 @@ def test_a_refused_save_shows_every_error_and_keeps_the_input(signed_in: Page, d
         assert [p.stage_id for p in business_processes.list_processes(session)] == [5]
 
 
-def test_a_saved_process_reopens_with_every_field(signed_in: Page, base_url: str) -> None:
+def test_a_saved_process_reopens_with_every_field(admin_page: Page, base_url: str) -> None:
     spec = ProcessSpec(
         funnel="Воронка 2",
         stage="Новая",
@@ -158,14 +150,14 @@ def test_a_saved_process_reopens_with_every_field(signed_in: Page, base_url: str
         text="Строка 1\nСтрока 2 [Имя клиента#2001]",
         files=[FileSpec("price.pdf", b"%PDF-1.4", "application/pdf")],
     )
-    editor = _new_editor(signed_in, base_url)
+    editor = _new_editor(admin_page, base_url)
     assert editor.fill(spec) == []
     result = editor.save()
     assert result.saved and result.process_id is not None
-    listed = ProcessesPage(signed_in, base_url).processes("Новая")
+    listed = ProcessesPage(admin_page, base_url).processes("Новая")
     assert [p.id for p in listed] == [result.process_id]
-    signed_in.goto(f"{base_url}/settings/business-processes/{result.process_id}/edit")
-    view = ProcessEditorPage(signed_in).view()
+    admin_page.goto(f"{base_url}/settings/business-processes/{result.process_id}/edit")
+    view = ProcessEditorPage(admin_page).view()
     assert view == listed[0]
     assert (view.funnel, view.stage, view.when, view.delay, view.unit, view.check_stage) == (
         "Воронка 2",

@@ -10,6 +10,7 @@ from drivers.protocol import ChannelView, ConnectResult, ProcessSpec
 from emulator.client import CrmClient
 from emulator.seed import ADMIN_TOKEN, MANAGER_TOKEN
 from pages.refusal import NotOffered
+from pages.signed_in import SignIns
 from pages.ui_driver import UiDriver
 from tests.web.conftest import Crm
 
@@ -22,9 +23,11 @@ def api(demo: Crm, base_url: str) -> ApiDriver:
 
 
 @pytest.fixture
-def ui(page: Page, base_url: str, api: ApiDriver) -> UiDriver:
-    driver = UiDriver(page, base_url, api)
-    driver.sign_in("admin", "admin")
+def ui(ui_page: Page, base_url: str, api: ApiDriver, browser_sign_ins: SignIns) -> UiDriver:
+    """The UI driver signed in as the administrator with the session's cookies, as the @ui scenarios' driver
+    (the sign-in screen has tests of its own; the manager's test below signs in through it)."""
+    driver = UiDriver(ui_page, base_url, api)
+    browser_sign_ins.sign_in(ui_page, base_url, "admin", "admin")
     return driver
 
 

@@ -6,16 +6,18 @@ The pictures go to the Allure report (an entry «Снимки экрана» of 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from drivers.protocol import FileSpec
 from emulator.client import CrmClient
 from pages.deal_page import DealPage
-from pages.login_page import LoginPage
 from pages.process_editor_page import ProcessEditorPage
-from tests.web.conftest import FakesServer
+from pages.reused_pages import ReusedPages
+from pages.signed_in import SignIns
+from tests.web.conftest import Crm, FakesServer
 from tests.web.report_entry import ReportEntry
 
 WIDTHS = (1280, 390)
@@ -35,10 +37,22 @@ def entry(request: pytest.FixtureRequest) -> Iterator[ReportEntry]:
     report.finish(AssertionError(call.longreprtext[-2000:]) if call is not None and call.failed else None)
 
 
-def _page(browser: Browser, base_url: str, width: int) -> Page:
-    page = browser.new_context(viewport=ViewportSize(width=width, height=900)).new_page()
-    LoginPage(page, base_url).open().sign_in("admin", "admin")
-    return page
+@pytest.fixture
+def pages(
+    demo: Crm,
+    reused_pages: ReusedPages,
+    browser_context_args: dict[str, Any],
+    browser_sign_ins: SignIns,
+    base_url: str,
+) -> dict[int, Page]:
+    """A page per width, each a reused page made fresh and signed in as the administrator with the session's
+    cookies (the sign-in screen has tests of its own)."""
+    found = {}
+    for width in WIDTHS:
+        page = reused_pages.page({**browser_context_args, "viewport": ViewportSize(width=width, height=900)})
+        browser_sign_ins.sign_in(page, base_url, "admin", "admin")
+        found[width] = page
+    return found
 
 
 TITLES = {
@@ -54,9 +68,8 @@ def _shoot(entry: ReportEntry, page: Page, what: str, width: int) -> None:
 
 
 def test_the_journey_photographed(
-    browser: Browser, base_url: str, crm_client: CrmClient, fakes_server: FakesServer, entry: ReportEntry
+    pages: dict[int, Page], base_url: str, crm_client: CrmClient, fakes_server: FakesServer, entry: ReportEntry
 ) -> None:
-    pages = {width: _page(browser, base_url, width) for width in WIDTHS}
     DealPage(pages[1280], base_url).open(9396).move_to_stage("В работе")
     crm_client.run_due()
     for width, page in pages.items():
