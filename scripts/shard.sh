@@ -8,6 +8,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh >/dev/null || exit 1
+# Bytecode is written (beside the sources, in git-ignored __pycache__ folders): where PYTHONDONTWRITEBYTECODE
+# is set, every pytest process would parse and assertion-rewrite the suite's modules anew at each start
+# (about 4 s of CPU per worker; measured with --collect-only: 8.6 s, then 4.4 s once written).
+unset PYTHONDONTWRITEBYTECODE
 
 if [ "${1:-}" = "--store-durations" ]; then
   shift

@@ -7,6 +7,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh || exit 1
+# Bytecode is written (beside the sources, in git-ignored __pycache__ folders): where PYTHONDONTWRITEBYTECODE
+# is set, every pytest process would parse and assertion-rewrite the suite's modules anew at each start
+# (about 4 s of CPU per worker; measured with --collect-only: 8.6 s, then 4.4 s once written).
+unset PYTHONDONTWRITEBYTECODE
 bash scripts/lint.sh || exit 1
 
 # The unit and contract tests reach the Allure report as JUnit XML (allure-pytest-bdd reports the scenarios).
