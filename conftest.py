@@ -72,6 +72,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # -- the world: emulator, provider fakes, clock (harness/world.py builds it) ---------------------
 
 
+SESSION_STAND = pytest.StashKey[Stand]()  # the session's stand, for the hook below that releases its clock
+
+
 @pytest.fixture(scope="session")
 def crm_stand(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stand]:
     """The CRM and the provider fakes of this session: served here, or the ones given with --base-url."""
@@ -87,9 +90,6 @@ def crm_stand(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         request.config.stash[SESSION_STAND] = stand
         yield stand
         del request.config.stash[SESSION_STAND]
-
-
-SESSION_STAND = pytest.StashKey[Stand]()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from openapi_core.validation.schemas.datatypes import FormatValidatorsDict
 from openapi_core.validation.schemas.factories import DialectSchemaValidatorsFactory
 from openapi_core.validation.schemas.validators import SchemaValidator
 
+from mocks.remembered import Remembered
 from mocks.remembered_request_checks import RememberingRequestValidator
 from mocks.wire import FakeRequest
 
@@ -107,17 +107,11 @@ class _RememberedPaths(APICallPathFinder):
 
     def __init__(self, spec: SchemaPath, base_url: str | None = None) -> None:
         super().__init__(spec, base_url=base_url)
-        self._found: dict[tuple[str, str], PathOperationServer] = {}
+        self._found: Remembered[PathOperationServer] = Remembered(_KEPT_ROUTES)
 
     def find(self, method: str, name: str) -> PathOperationServer:
-        key = (method, name)
-        found = self._found.get(key)
-        if found is None:  # a route that does not resolve raises, and is not remembered
-            found = super().find(method, name)
-            if len(self._found) >= _KEPT_ROUTES:
-                self._found.clear()
-            self._found[key] = found
-        return found
+        # a route that does not resolve raises, and is not remembered
+        return self._found.get((method, name), lambda: super(_RememberedPaths, self).find(method, name))
 
 
 class _RememberedSchemaValidators(DialectSchemaValidatorsFactory):
@@ -127,8 +121,7 @@ class _RememberedSchemaValidators(DialectSchemaValidatorsFactory):
     def __init__(self) -> None:
         base = oas31_schema_validators_factory
         super().__init__(base.schema_validator_cls, base.default_jsonschema_dialect_id, base.format_checker)
-        self._made: dict[Hashable, SchemaValidator] = {}
-        self._lock = threading.Lock()
+        self._made: Remembered[SchemaValidator] = Remembered()
 
     def create(
         self,
@@ -149,17 +142,15 @@ class _RememberedSchemaValidators(DialectSchemaValidatorsFactory):
                 enforce_properties_required,
             )
         key = (id(spec), schema.parts, forbid_unspecified_additional_properties, enforce_properties_required)
-        made = self._made.get(key)
-        if made is None:
-            made = super().create(
+        return self._made.get(
+            key,
+            lambda: super(_RememberedSchemaValidators, self).create(
                 spec,
                 schema,
                 forbid_unspecified_additional_properties=forbid_unspecified_additional_properties,
                 enforce_properties_required=enforce_properties_required,
-            )
-            with self._lock:
-                self._made[key] = made
-        return made
+            ),
+        )
 
 
 class _RememberedStyleDeserializers(StyleDeserializersFactory):
@@ -169,17 +160,13 @@ class _RememberedStyleDeserializers(StyleDeserializersFactory):
 
     def __init__(self) -> None:
         super().__init__(oas31_schema_casters_factory, style_deserializers=style_deserializers)
-        self._made: dict[Hashable, StyleDeserializer] = {}
-        self._lock = threading.Lock()
+        self._made: Remembered[StyleDeserializer] = Remembered()
 
     def create(self, spec: SchemaPath, schema: SchemaPath, style: str, explode: bool, name: str) -> StyleDeserializer:
-        key = (id(spec), schema.parts, style, explode, name)
-        made = self._made.get(key)
-        if made is None:
-            made = super().create(spec, schema, style, explode, name)
-            with self._lock:
-                self._made[key] = made
-        return made
+        return self._made.get(
+            (id(spec), schema.parts, style, explode, name),
+            lambda: super(_RememberedStyleDeserializers, self).create(spec, schema, style, explode, name),
+        )
 
 
 class Contract:
@@ -202,8 +189,7 @@ class Contract:
         parts = urlsplit(self.server_url)
         self._host = f"{parts.scheme}://{parts.netloc}"
         self._base_path = parts.path.rstrip("/")
-        self._checked: dict[Hashable, tuple[Problem, ...]] = {}  # requests, answers, webhooks (_remembered)
-        self._lock = threading.Lock()
+        self._checked: Remembered[tuple[Problem, ...]] = Remembered(_KEPT_ANSWERS)  # see _remembered
 
     def _mock(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> MockRequest:
         content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "application/json")
@@ -272,14 +258,7 @@ class Contract:
         the contract audit checks it again with every answer and webhook of every scenario, and many of
         them repeat from scenario to scenario (a channel list, a registration's answer) while openapi-core
         costs milliseconds per check."""
-        known = self._checked.get(key)
-        if known is None:
-            known = tuple(check())
-            with self._lock:
-                if len(self._checked) >= _KEPT_ANSWERS:
-                    del self._checked[next(iter(self._checked))]
-                self._checked[key] = known
-        return list(known)
+        return list(self._checked.get(key, lambda: tuple(check())))
 
 
 @functools.cache

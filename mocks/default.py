@@ -36,7 +36,7 @@ from mocks.content_download import DownloadError, download
 from mocks.outbox import Attachment
 from mocks.profile import CannedAnswer, FakeProfile, Route
 from mocks.provider_fake import ProviderFake, RateLimit, StatusOptions
-from mocks.webhook_delivery import WebhookDelivery, deliver, encode_payload
+from mocks.webhook_delivery import WebhookDelivery, encode_payload
 from mocks.wire import FakeRequest, FakeResponse
 
 TEXT_LIMIT = 4096
@@ -424,9 +424,7 @@ class DefaultFake(ProviderFake):
         secret_list = self._active_secrets(moment)
         if not secret_list:
             raise RuntimeError("default: no webhook secret was registered (PUT /webhook); nothing is signed")
-        return deliver(
-            self._webhook_target(), raw, self._signed_headers(raw, secret_list, moment), session=self.webhook_session
-        )
+        return self.post_webhook(self._webhook_target(), raw, self._signed_headers(raw, secret_list, moment))
 
     def reply_delivery(self, channel: FakeChannel, number: str, text: str) -> tuple[str, dict[str, str], bytes]:
         """``message.received``, signed like every Default event."""

@@ -30,7 +30,7 @@ from mocks.content_download import DownloadError, download
 from mocks.outbox import Attachment
 from mocks.profile import CannedAnswer, FakeProfile, Route
 from mocks.provider_fake import ProviderFake, StatusOptions
-from mocks.webhook_delivery import deliver, encode_payload
+from mocks.webhook_delivery import encode_payload
 from mocks.wire import FakeRequest, FakeResponse
 
 TEXT_LIMIT = 4096
@@ -239,7 +239,7 @@ class I2crmFake(ProviderFake):
         """An edit of a sent message: a PATCH the CRM must answer 200 with JSON, changing no status."""
         client, key = self._clients[message_id]
         raw = self._event(message_id, "sent", None, client, utc_now())
-        delivery = deliver(self._webhook_target(), raw, {"X-Auth-Token": key}, "PATCH", session=self.webhook_session)
+        delivery = self.post_webhook(self._webhook_target(), raw, {"X-Auth-Token": key}, "PATCH")
         with self._lock:
             self.webhook_deliveries.append(delivery)
         return delivery.status

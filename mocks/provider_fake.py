@@ -382,7 +382,7 @@ class ProviderFake(ABC):
             if chosen.lost:
                 return 0
             url, method, headers, raw = self.status_delivery(message_id, status, error, chosen)
-        delivery = deliver(url, raw, headers, method, session=self.webhook_session)
+        delivery = self.post_webhook(url, raw, headers, method)
         if chosen.forged or chosen.unsigned:
             delivery = replace(delivery, third_party=True)
         with self._lock:
@@ -396,7 +396,7 @@ class ProviderFake(ABC):
                 raise RuntimeError(f"{self.name}: no webhook was delivered yet")
             last = self.webhook_deliveries[-1]
         delivery = replace(
-            deliver(last.url, last.body.encode("utf-8"), dict(last.headers), last.method, self.webhook_session),
+            self.post_webhook(last.url, last.body.encode("utf-8"), dict(last.headers), last.method),
             third_party=True,
         )
         with self._lock:
@@ -409,7 +409,7 @@ class ProviderFake(ABC):
         with self._lock:
             channel = self.channel(channel_phone) if channel_phone else self._first_active_channel()
             url, headers, raw = self.reply_delivery(channel, phone_digits(number), text)
-        delivery = deliver(url, raw, headers, session=self.webhook_session)
+        delivery = self.post_webhook(url, raw, headers)
         with self._lock:
             self.webhook_deliveries.append(delivery)
         return delivery.status
@@ -433,6 +433,10 @@ class ProviderFake(ABC):
     ) -> tuple[str, str, dict[str, str], bytes]:
         """The webhook call: URL, method, headers and the exact body bytes."""
 
+    def post_webhook(self, url: str, raw: bytes, headers: dict[str, str], method: str = "POST") -> WebhookDelivery:
+        """One webhook request to ``url``, through this fake's webhook session."""
+        return deliver(self.webhook_session, url, raw, headers, method)
+
     def _webhook_target(self) -> str:
         if not self.webhook_url:
             raise RuntimeError(f"{self.name}: no webhook address is known, nowhere to send the status")
@@ -441,7 +445,7 @@ class ProviderFake(ABC):
     def test_call(self, url: str, headers: dict[str, str], raw: bytes) -> WebhookDelivery | str:
         """A registration's test call; the delivery, or why it could not be made."""
         try:
-            delivery = deliver(url, raw, headers, session=self.webhook_session)
+            delivery = self.post_webhook(url, raw, headers)
         except requests.RequestException as error:
             return str(error)
         self.webhook_deliveries.append(delivery)

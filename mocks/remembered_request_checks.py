@@ -12,8 +12,7 @@ and deserializer) is looked up once.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -34,7 +33,9 @@ from openapi_core.validation.request.exceptions import (
 from openapi_core.validation.request.validators import V31RequestValidator
 from werkzeug.datastructures import Headers, MultiDict
 
-_KEPT_CHECKS = 4096  # remembered checks per validator (all forgotten at once when full)
+from mocks.remembered import Remembered
+
+_KEPT_CHECKS = 4096  # remembered checks per validator (the oldest forgotten first)
 _EVERY_HEADER = None  # an operation whose read headers cannot be named: the whole header set is the key
 
 
@@ -62,23 +63,22 @@ class RememberingRequestValidator(V31RequestValidator):
 
     def __init__(self, spec: SchemaPath, **kwargs: Any) -> None:
         super().__init__(spec, **kwargs)
-        self._checked: dict[Hashable, tuple[Exception, ...]] = {}
-        self._header_names: dict[Hashable, _HeaderNames] = {}
-        self._bodies: dict[Hashable, _Body] = {}
-        self._parameters: dict[Hashable, tuple[tuple[str, str, SchemaPath], ...]] = {}
-        self._lock = threading.Lock()
+        self._checked: Remembered[tuple[Exception, ...]] = Remembered(_KEPT_CHECKS)
+        self._header_names: Remembered[_HeaderNames] = Remembered()
+        self._bodies: Remembered[_Body] = Remembered()
+        self._parameters: Remembered[tuple[tuple[str, str, SchemaPath], ...]] = Remembered()
 
     def _iter_errors(self, request: BaseRequest, operation: SchemaPath, path: SchemaPath) -> Iterator[Exception]:
         where = (operation.parts, path.parts)
         names = self._names(where, operation, path)
-        refused = self._remembered(
+        refused = self._checked.get(
             ("security", where, self._read(request.parameters, names.security)),
             lambda: self._security_errors(request, operation),
         )
         if refused:  # openapi-core checks nothing further after a security failure
             yield from refused
             return
-        yield from self._remembered(
+        yield from self._checked.get(
             (
                 "parameters",
                 where,
@@ -127,39 +127,24 @@ class RememberingRequestValidator(V31RequestValidator):
 
     def _declared(self, operation: SchemaPath, path: SchemaPath) -> tuple[tuple[str, str, SchemaPath], ...]:
         """The operation's parameters, then its path's, each (name, location) once: the first one listed."""
-        key = (operation.parts, path.parts)
-        declared = self._parameters.get(key)
-        if declared is None:
+
+        def listed() -> tuple[tuple[str, str, SchemaPath], ...]:
             seen: set[tuple[str, str]] = set()
-            listed = []
+            found = []
             for parameter in chain(operation.get("parameters") or (), path.get("parameters") or ()):
                 name, location = (parameter / "name").read_str(), (parameter / "in").read_str()
                 if (name, location) not in seen:
                     seen.add((name, location))
-                    listed.append((name, location, parameter))
-            declared = self._parameters[key] = tuple(listed)
-        return declared
+                    found.append((name, location, parameter))
+            return tuple(found)
 
-    def _remembered(self, key: Hashable, check: Callable[[], tuple[Exception, ...]]) -> tuple[Exception, ...]:
-        errors = self._checked.get(key)
-        if errors is None:
-            errors = check()
-            with self._lock:
-                if len(self._checked) >= _KEPT_CHECKS:
-                    self._checked.clear()
-                self._checked[key] = errors
-        return errors
+        return self._parameters.get((operation.parts, path.parts), listed)
 
     def _get_content_schema_value_and_schema(
         self, raw: bytes, content: SchemaPath, mimetype: str | None = None
     ) -> tuple[Any, SchemaPath | None]:
         """As openapi-core's, with the media type, its deserializer and its schema found once per content."""
-        key = (content.parts, mimetype)
-        body = self._bodies.get(key)
-        if body is None:
-            body = self._body(content, mimetype)
-            with self._lock:
-                self._bodies[key] = body
+        body = self._bodies.get((content.parts, mimetype), lambda: self._body(content, mimetype))
         return body.deserializer.deserialize(raw), body.schema
 
     def _body(self, content: SchemaPath, mimetype: str | None) -> _Body:
@@ -188,12 +173,9 @@ class RememberingRequestValidator(V31RequestValidator):
         return _Body(deserializer, media_type / "schema" if "schema" in media_type else None)
 
     def _names(self, where: Hashable, operation: SchemaPath, path: SchemaPath) -> _HeaderNames:
-        names = self._header_names.get(where)
-        if names is None:
-            names = self._header_names[where] = _HeaderNames(
-                self._parameter_headers(operation, path), self._security_headers(operation)
-            )
-        return names
+        return self._header_names.get(
+            where, lambda: _HeaderNames(self._parameter_headers(operation, path), self._security_headers(operation))
+        )
 
     @staticmethod
     def _read(parameters: Any, header_names: frozenset[str] | None) -> Hashable:
@@ -205,15 +187,9 @@ class RememberingRequestValidator(V31RequestValidator):
             headers = tuple((name, tuple(header.getlist(name))) for name in sorted(header_names))
         return (tuple(_pairs(parameters.query)), tuple(_pairs(parameters.cookie)), headers)
 
-    @staticmethod
-    def _parameter_headers(operation: SchemaPath, path: SchemaPath) -> frozenset[str]:
+    def _parameter_headers(self, operation: SchemaPath, path: SchemaPath) -> frozenset[str]:
         """The headers (lower case) the operation's parameters and its path's read."""
-        names: set[str] = set()
-        for parameters in (operation.get("parameters"), path.get("parameters")):
-            for parameter in parameters or ():
-                if (parameter / "in").read_str() == "header":
-                    names.add((parameter / "name").read_str().lower())
-        return frozenset(names)
+        return frozenset(name.lower() for name, location, _ in self._declared(operation, path) if location == "header")
 
     def _security_headers(self, operation: SchemaPath) -> frozenset[str] | None:
         """The headers (lower case) the operation's security schemes read; None: not known."""

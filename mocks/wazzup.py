@@ -34,7 +34,7 @@ from mocks.content_download import DownloadError, download
 from mocks.outbox import Attachment
 from mocks.profile import CannedAnswer, FakeProfile, Route
 from mocks.provider_fake import ProviderFake, RateLimit, StatusOptions
-from mocks.webhook_delivery import WebhookDelivery, deliver, encode_payload
+from mocks.webhook_delivery import WebhookDelivery, encode_payload
 from mocks.wire import FakeRequest, FakeResponse
 
 WAZZUP_STATES = frozenset(
@@ -298,7 +298,7 @@ class WazzupFake(ProviderFake):
 
     def emit_payload(self, payload: dict[str, Any]) -> int:
         """POST any documented delivery (``messages`` and ``statuses`` together, say) to the address."""
-        delivery = deliver(self._webhook_target(), encode_payload(payload), {}, session=self.webhook_session)
+        delivery = self.post_webhook(self._webhook_target(), encode_payload(payload), {})
         with self._lock:
             self.webhook_deliveries.append(delivery)
         return delivery.status

@@ -70,15 +70,13 @@ class WebhookDelivery:
 
 
 def deliver(
-    url: str, raw: bytes, headers: dict[str, str], method: str = "POST", session: requests.Session | None = None
+    session: requests.Session, url: str, raw: bytes, headers: dict[str, str], method: str = "POST"
 ) -> WebhookDelivery:
-    """Send ``raw`` JSON to ``url``; connection failures propagate as ``requests`` exceptions.
-
-    ``session``: the fake's own (``ProviderFake.webhook_session``), which may hand the CRM's address to the
-    in-process CRM's app directly (``ProviderFakes.deliver_webhooks_through``)."""
+    """Send ``raw`` JSON to ``url`` through ``session`` (the fake's own, ``ProviderFake.webhook_session``,
+    which the in-process stand may point at the CRM's app: ``ProviderFakes.deliver_webhooks_through``);
+    connection failures propagate as ``requests`` exceptions."""
     sent_headers = {"Content-Type": "application/json; charset=utf-8", **headers}
-    sender: Any = session if session is not None else requests
-    response = sender.request(method, url, data=raw, headers=sent_headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
+    response = session.request(method, url, data=raw, headers=sent_headers, timeout=WEBHOOK_TIMEOUT_SECONDS)
     return WebhookDelivery(
         url=url,
         method=method,
