@@ -73,6 +73,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 SESSION_STAND = pytest.StashKey[Stand]()  # the session's stand, for the hook below that releases its clock
+BDD_EXAMPLE = "_pytest_bdd_example"  # the parameter pytest-bdd 9 gives every scenario's test
 
 
 @pytest.fixture(scope="session")
@@ -97,8 +98,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     """A test that builds no world runs in real time: the session's stand keeps the scenarios' frozen clock
     between scenarios (harness/world.py, ``Stand._clock_at_start``) and gives real time back here."""
     stand = item.config.stash.get(SESSION_STAND, None)
-    if stand is not None and "world" not in getattr(item, "fixturenames", ()):
+    if stand is not None and not builds_world(item):
         stand.release_clock()
+
+
+def builds_world(item: pytest.Item) -> bool:
+    """Whether a test runs in a scenario's world: it asks for ``world``, or it is a Gherkin scenario (whose
+    steps ask for the world while it runs, so pytest-bdd's test lists only its example parameter)."""
+    names = getattr(item, "fixturenames", ())
+    return "world" in names or BDD_EXAMPLE in names
 
 
 @pytest.fixture(scope="session")
