@@ -67,6 +67,20 @@ def remembered_user(request: Request) -> tuple[bool, User | None]:
     return True, user
 
 
+def commit_now(request: Request) -> None:
+    """Ends the request's unit of work in this thread (a worker's), before the answer is built
+    (api/worker_trip.py): committed, or rolled back and the error raised. The dependency that opened it
+    then finds no transaction and only closes the session."""
+    session: Session | None = getattr(request.state, _SESSION, None)
+    if session is None or not session.in_transaction():
+        return
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def _commit(session: Session) -> None:
     with session:
         try:

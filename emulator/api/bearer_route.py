@@ -25,6 +25,7 @@ from emulator.api.dependencies import (
     unauthenticated,
     user_of_token,
 )
+from emulator.api.worker_trip import in_one_trip
 from emulator.dependency_graph import depends_on
 from emulator.models import User
 
@@ -41,6 +42,9 @@ def _answer(error: HTTPException) -> Response:
 
 
 class BearerRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, in_one_trip(endpoint), **kwargs)  # api/worker_trip.py
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         needs_admin = depends_on(self.dependant, require_admin)

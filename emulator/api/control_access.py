@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from emulator.api.dependencies import bearer_token
+from emulator.api.worker_trip import in_one_trip
 from emulator.settings import Settings
 
 TOKEN_REQUIRED = "Управляющий API: нужен заголовок Authorization: Bearer <CRM_CONTROL_TOKEN>"
@@ -62,6 +63,9 @@ def startup_refusal(host: str, settings: Settings) -> str | None:
 
 
 class ControlRoute(APIRoute):
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, in_one_trip(endpoint), **kwargs)  # api/worker_trip.py
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 

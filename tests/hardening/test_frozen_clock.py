@@ -46,7 +46,7 @@ def test_a_gherkin_scenario_keeps_the_frozen_clock_though_it_lists_no_world(requ
     beforehand are its example's parameter and ``request``. Judged by ``world`` alone, every scenario would
     release the clock and freeze it again (freezegun's walk over every loaded module, each scenario)."""
     builds_world = sys.modules["conftest"].builds_world
-    wrapper = scenario(FEATURE, "Карточки мессенджеров в порядке страницы, Default последней и не подключена")(
+    wrapper = scenario(str(FEATURE), "Карточки мессенджеров в порядке страницы, Default последней и не подключена")(
         lambda: None
     )
     listed = [name for name in inspect.signature(wrapper).parameters if name != "request"]
