@@ -12,7 +12,8 @@ import pytest
 from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from emulator.api.dependencies import SessionDep
 from emulator.api.worker_trip import REQUEST_PARAMETER, in_one_trip
@@ -25,16 +26,23 @@ class TripRoute(APIRoute):
         super().__init__(path, in_one_trip(endpoint), **kwargs)
 
 
+def _refuse_commit(_: Any) -> None:
+    raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+
 def _app(database: Database) -> FastAPI:
     router = APIRouter(route_class=TripRoute)
 
     @router.post("/fields/{name}", status_code=201)
-    def add_field(name: str, session: SessionDep, fail: bool = False) -> dict[str, str]:
-        """Adds a custom field; ``fail`` refuses after the row was written (flushed)."""
+    def add_field(name: str, session: SessionDep, fail: bool = False, fail_commit: bool = False) -> dict[str, str]:
+        """Adds a custom field; ``fail`` refuses after the row was written (flushed), ``fail_commit`` makes
+        the database refuse the commit."""
         session.add(CustomField(name=name))
         session.flush()
         if fail:
             raise HTTPException(422, "refused after writing")
+        if fail_commit:
+            event.listen(session, "before_commit", _refuse_commit, once=True)
         return {"name": name}
 
     app = FastAPI()
@@ -87,6 +95,13 @@ def test_an_endpoint_that_refuses_after_writing_saves_nothing(
     assert trips[0] == "_run_and_commit" and "_roll_back" in trips
 
 
+def test_a_commit_the_database_refuses_is_an_error_answer_and_saves_nothing(database: Database) -> None:
+    with TestClient(_app(database), raise_server_exceptions=False) as client:
+        answer = client.post("/fields/Бюджет", params={"fail_commit": True})
+    assert answer.status_code == 500
+    assert _fields(database, "Бюджет") == 0
+
+
 def test_the_api_answers_a_read_with_the_bearer_check_and_one_trip(api: TestClient, trips: list[str]) -> None:
     assert api.get("/api/deals/9396").status_code == 200
     assert trips == ["_user_of", "_run_and_commit"]
@@ -97,5 +112,5 @@ def test_fastapi_sees_the_endpoints_own_parameters_name_and_documentation(databa
     operation = document["paths"]["/fields/{name}"]["post"]
     assert operation["operationId"] == "add_field_fields__name__post"
     assert operation["description"].startswith("Adds a custom field")
-    assert sorted(parameter["name"] for parameter in operation["parameters"]) == ["fail", "name"]
+    assert sorted(parameter["name"] for parameter in operation["parameters"]) == ["fail", "fail_commit", "name"]
     assert REQUEST_PARAMETER not in str(document)
