@@ -72,8 +72,11 @@ def commit_now(request: Request) -> None:
     (api/worker_trip.py): committed, or rolled back and the error raised. The dependency that opened it
     then finds no transaction and only closes the session."""
     session: Session | None = getattr(request.state, _SESSION, None)
-    if session is None or not session.in_transaction():
-        return
+    if session is not None and session.in_transaction():
+        _commit_or_roll_back(session)
+
+
+def _commit_or_roll_back(session: Session) -> None:
     try:
         session.commit()
     except BaseException:
@@ -83,11 +86,7 @@ def commit_now(request: Request) -> None:
 
 def _commit(session: Session) -> None:
     with session:
-        try:
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+        _commit_or_roll_back(session)
 
 
 def _roll_back(session: Session) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 
 from fastapi import HTTPException, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from emulator import unit_of_work
@@ -25,7 +24,7 @@ from emulator.api.dependencies import (
     unauthenticated,
     user_of_token,
 )
-from emulator.api.worker_trip import in_one_trip
+from emulator.api.worker_trip import OneTripRoute
 from emulator.dependency_graph import depends_on
 from emulator.models import User
 
@@ -41,10 +40,7 @@ def _answer(error: HTTPException) -> Response:
     return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
 
 
-class BearerRoute(APIRoute):
-    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(path, in_one_trip(endpoint), **kwargs)  # api/worker_trip.py
-
+class BearerRoute(OneTripRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         needs_admin = depends_on(self.dependant, require_admin)

@@ -15,10 +15,9 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 
 from emulator.api.dependencies import bearer_token
-from emulator.api.worker_trip import in_one_trip
+from emulator.api.worker_trip import OneTripRoute
 from emulator.settings import Settings
 
 TOKEN_REQUIRED = "Управляющий API: нужен заголовок Authorization: Bearer <CRM_CONTROL_TOKEN>"
@@ -62,10 +61,7 @@ def startup_refusal(host: str, settings: Settings) -> str | None:
     return None
 
 
-class ControlRoute(APIRoute):
-    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(path, in_one_trip(endpoint), **kwargs)  # api/worker_trip.py
-
+class ControlRoute(OneTripRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 

@@ -7,8 +7,9 @@ event loop: on an in-process scenario's requests, they cost more than most endpo
 
 The API's endpoints return pydantic models built while their session was open, and the pages return
 their rendered HTML (or a redirect): nothing needs the session once the endpoint has returned.
-:func:`in_one_trip` makes the endpoint a coroutine that runs it and commits the request's unit of work in
-the same worker call; FastAPI then validates the answer on the loop. What stays as it was:
+:func:`in_one_trip` (applied by :class:`OneTripRoute`, the route classes' base) makes the endpoint a
+coroutine that runs it and commits the request's unit of work in the same worker call; FastAPI then
+validates the answer on the loop. What stays as it was:
 
 - the commit happens before the answer leaves, and a failed commit is an error answer;
 - an endpoint that raises leaves its session uncommitted: the unit of work's dependency rolls it back;
@@ -25,6 +26,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.dependencies.utils import get_typed_signature
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from emulator import unit_of_work
@@ -59,3 +61,11 @@ def in_one_trip(endpoint: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
             parameters=[*signature.parameters.values(), extra]
         )
     return trip
+
+
+class OneTripRoute(APIRoute):
+    """The route classes' common base (API, control API, pages): a plain endpoint is one worker call with
+    its commit."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, in_one_trip(endpoint), **kwargs)

@@ -15,10 +15,9 @@ from urllib.parse import quote
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from emulator.api.worker_trip import in_one_trip
+from emulator.api.worker_trip import OneTripRoute
 from emulator.dependency_graph import depends_on
 from emulator.errors import Forbidden, NotFound
 from emulator.web import csrf
@@ -77,11 +76,8 @@ async def _check_state_change(request: Request, visitor: Visitor, *, sign_in: bo
         raise CsrfRefused(BAD_CSRF_TOKEN)
 
 
-class PageRoute(APIRoute):
+class PageRoute(OneTripRoute):
     """Sign-in redirect for anonymous users, 403 "Недостаточно прав" and CSRF refusals, 404 and 400 pages."""
-
-    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(path, in_one_trip(endpoint), **kwargs)  # the page and its commit: one worker call
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()

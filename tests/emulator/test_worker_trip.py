@@ -10,20 +10,14 @@ from typing import Any
 import anyio.to_thread
 import pytest
 from fastapi import APIRouter, FastAPI, HTTPException
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
 from emulator.api.dependencies import SessionDep
-from emulator.api.worker_trip import REQUEST_PARAMETER, in_one_trip
+from emulator.api.worker_trip import REQUEST_PARAMETER, OneTripRoute
 from emulator.db import Database
 from emulator.models import CustomField
-
-
-class TripRoute(APIRoute):
-    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
-        super().__init__(path, in_one_trip(endpoint), **kwargs)
 
 
 def _refuse_commit(_: Any) -> None:
@@ -31,7 +25,7 @@ def _refuse_commit(_: Any) -> None:
 
 
 def _app(database: Database) -> FastAPI:
-    router = APIRouter(route_class=TripRoute)
+    router = APIRouter(route_class=OneTripRoute)
 
     @router.post("/fields/{name}", status_code=201)
     def add_field(name: str, session: SessionDep, fail: bool = False, fail_commit: bool = False) -> dict[str, str]:
