@@ -15,6 +15,9 @@ from emulator.db import Database
 from emulator.settings import Settings
 from harness.asgi_transport import AsgiAdapter, AsgiTransport
 
+# The thread that serves an in-process CRM (its event loop: a request to it is awaited there).
+THREAD_NAME = "crm-emulator"
+
 
 class NotifyingServer(uvicorn.Server):
     """A uvicorn server that says when it is ready (no polling, no sleeps)."""
@@ -60,7 +63,7 @@ class EmulatorServer:
         )
         self._server = NotifyingServer(config)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, name="crm-emulator", daemon=True
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name=THREAD_NAME, daemon=True
         )
 
     def start(self) -> EmulatorServer:
