@@ -250,6 +250,17 @@ def sweep(session: Session, files_dir: Path, now: dt.datetime) -> int:
     return removed
 
 
+def remove_all(files_dir: Path) -> int:
+    """Delete every stored upload on disk (a reset emptied the table that named them)."""
+    removed = 0
+    if files_dir.is_dir():
+        for path in files_dir.iterdir():
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def content_disposition(filename: str) -> str:
     """Always ``attachment`` (never shown inline from the CRM's origin); a name that is not plain ASCII, or
     holds a quote, backslash, percent sign or semicolon, only as RFC 5987 ``filename*`` (percent-encoded)."""

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from emulator import clock, seed
+from emulator import clock, files, seed
 from emulator.api.control_access import ControlRoute
 from emulator.automation.scheduler import Scheduler
 from emulator.errors import ValidationFailed
@@ -38,17 +38,24 @@ def health() -> dict[str, Any]:
 
 @router.post("/reset")
 def reset(request: Request, body: ResetIn | None = None) -> dict[str, Any]:
-    """Empty the database and load the demo data (optionally without its business process)."""
-    with _scheduler(request).stand_lock(exclusive=True):  # no scheduler pass of any worker writes into the fresh data
-        seed.reset(request.app.state.database, with_processes=(body or ResetIn()).with_processes)
+    """Empty the database and the uploads on disk, and load the demo data (optionally without its business
+    process)."""
+    _reset(request, with_processes=(body or ResetIn()).with_processes)
     return {"status": "ok"}
 
 
 @router.post("/seed")
 def reseed(request: Request) -> dict[str, Any]:
-    with _scheduler(request).stand_lock(exclusive=True):
-        seed.reset(request.app.state.database, with_processes=True)
+    _reset(request, with_processes=True)
     return {"status": "ok"}
+
+
+def _reset(request: Request, *, with_processes: bool) -> None:
+    with _scheduler(request).stand_lock(exclusive=True):  # no scheduler pass of any worker writes into the fresh data
+        seed.reset(request.app.state.database, with_processes=with_processes)
+        # Once the rows are gone, so are the files they named: none outlives its scenario on disk (and the
+        # scheduler's sweep of the uploads folder does not grow with every scenario of a session).
+        files.remove_all(request.app.state.settings.files_dir)
 
 
 @router.post("/clock")

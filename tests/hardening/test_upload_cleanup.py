@@ -128,3 +128,14 @@ def test_the_sweep_removes_files_no_row_names_once_a_day_old(world: World) -> No
     world.clock.run_due()
     assert (stray_old.exists(), stray_new.exists()) == (False, True)
     stray_new.unlink()
+
+
+def test_a_reset_removes_the_uploads_with_their_rows(world: World) -> None:
+    kept = world.client.upload_file("договор.pdf", PDF)
+    world.process("default", file_ids=[kept.id])  # in use by a business process: a sweep would keep it
+    loose = world.client.upload_file("прайс.pdf", PDF)
+    assert len(_on_disk(world)) == 2 and _downloads(kept) and _downloads(loose)
+    world.client.reset(with_processes=False)
+    assert _rows(world) == set()
+    assert _on_disk(world) == set()  # no file of an earlier scenario is left on disk for the next one
+    assert not _downloads(kept) and not _downloads(loose)
