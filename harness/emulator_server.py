@@ -48,7 +48,10 @@ class EmulatorServer:
             files_dir=data_dir / "files",
             public_base_url=self.base_url,
             control_api=True,
+            # The loop runs only while a scenario starts it (harness/crm_operations.py), and that scenario
+            # waits for its first tick: a fifth of a second here, not the production second.
             scheduler_loop=False,
+            scheduler_interval_seconds=0.2,
         )
         self.database = Database(self.settings.database_url)
         self.database.drop_schema()
