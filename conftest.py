@@ -239,14 +239,18 @@ def reused_pages(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def ui_page(request: pytest.FixtureRequest, browser_context_args: dict[str, Any]) -> Any:
-    """The page of an @ui scenario: a reused one made fresh (pages/reused_pages.py), or pytest-playwright's
-    own new page when the run records a trace or a video per test."""
+def ui_page(request: pytest.FixtureRequest, browser_context_args: dict[str, Any]) -> Iterator[Any]:
+    """The page of an @ui scenario: a reused one made fresh (pages/reused_pages.py) and released when the
+    scenario ends, or pytest-playwright's own new page when the run records a trace or a video per test."""
     config = request.config
     if config.getoption("--tracing") != "off" or config.getoption("--video") != "off":
-        return request.getfixturevalue("page")
+        yield request.getfixturevalue("page")
+        return
     marker = request.node.get_closest_marker("browser_context_args")
-    return request.getfixturevalue("reused_pages").page({**browser_context_args, **(marker.kwargs if marker else {})})
+    pages = request.getfixturevalue("reused_pages")
+    page = pages.page({**browser_context_args, **(marker.kwargs if marker else {})})
+    yield page
+    pages.release(page)
 
 
 # -- Allure -------------------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 A new context with its first page costs a renderer process: about 0.2 s on a quiet 2-core machine, more
 under load, a tenth of a short browser scenario. The @ui scenarios reuse one page instead, made fresh
-between scenarios the way a new context would be for what the CRM's pages use: other tabs closed,
-cookies and permissions cleared, the page on ``about:blank`` (so nothing of the last page keeps running),
-local and session storage emptied. Scenarios whose context differs (a user in another time zone, say,
-through the ``browser_context_args`` marker) get a context of their own, reused likewise.
+between scenarios the way a new context would be for what the CRM's pages use. When a scenario ends
+(:meth:`ReusedPages.release`) its other tabs close, local and session storage are emptied and the page goes
+to ``about:blank``: nothing of it keeps running while the tests after it do (a deal card left open polls
+its CRM twice a second). When the next one starts, cookies and permissions are cleared. Scenarios whose
+context differs (a user in another time zone, say, through the ``browser_context_args`` marker) get a
+context of their own, reused likewise.
 
 When the run records Playwright artifacts per test (``--tracing``, ``--video``), conftest gives every
 scenario pytest-playwright's own fresh page instead, so each trace or video holds one scenario.
@@ -17,6 +19,8 @@ import json
 from typing import Any
 
 from playwright.sync_api import Browser, Page
+
+BLANK = "about:blank"
 
 
 class ReusedPages:
@@ -31,20 +35,23 @@ class ReusedPages:
         if page is None or page.is_closed():
             page = self._pages[key] = self._browser.new_context(**context_args).new_page()
             return page
-        self._refresh(page)
+        if page.url != BLANK or len(page.context.pages) > 1:  # not released (a scenario's teardown failed)
+            self.release(page)
+        page.context.clear_cookies()
+        page.context.clear_permissions()
         return page
 
     @staticmethod
-    def _refresh(page: Page) -> None:
-        context = page.context
-        for other in context.pages:
+    def release(page: Page) -> None:
+        """The scenario is over: other tabs closed, storage emptied, the page on ``about:blank``."""
+        if page.is_closed():
+            return
+        for other in page.context.pages:
             if other is not page:
                 other.close()
         if page.url.startswith("http"):
             page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-        page.goto("about:blank")
-        context.clear_cookies()
-        context.clear_permissions()
+        page.goto(BLANK)
 
     def close(self) -> None:
         for page in self._pages.values():

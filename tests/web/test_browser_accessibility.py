@@ -3,7 +3,7 @@ view), with its favicon (no 404), and the API docs working without internet."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -58,12 +58,13 @@ def narrow_page(
     admin_page: Page,
     base_url: str,
     browser_sign_ins: SignIns,
-) -> Page:
+) -> Iterator[Page]:
     """A phone-sized browser page signed in as the administrator: a reused page made fresh, with the session's
-    sign-in cookies, as ``admin_page`` (the sign-in screen has tests of its own)."""
+    sign-in cookies, as ``admin_page`` (the sign-in screen has tests of its own); released when the test ends."""
     page = reused_pages.page({**browser_context_args, "viewport": NARROW})
     browser_sign_ins.sign_in(page, base_url, "admin", "admin")
-    return page
+    yield page
+    reused_pages.release(page)
 
 
 def test_the_sign_in_page_has_no_serious_violation(ui_page: Page, demo: Crm, base_url: str) -> None:

@@ -44,15 +44,17 @@ def pages(
     browser_context_args: dict[str, Any],
     browser_sign_ins: SignIns,
     base_url: str,
-) -> dict[int, Page]:
+) -> Iterator[dict[int, Page]]:
     """A page per width, each a reused page made fresh and signed in as the administrator with the session's
-    cookies (the sign-in screen has tests of its own)."""
+    cookies (the sign-in screen has tests of its own), released when the test ends."""
     found = {}
     for width in WIDTHS:
         page = reused_pages.page({**browser_context_args, "viewport": ViewportSize(width=width, height=900)})
         browser_sign_ins.sign_in(page, base_url, "admin", "admin")
         found[width] = page
-    return found
+    yield found
+    for page in found.values():
+        reused_pages.release(page)
 
 
 TITLES = {
