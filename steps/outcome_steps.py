@@ -9,6 +9,7 @@ from pytest_bdd import then
 from drivers.protocol import CrmDriver, LinkOpener
 from mocks.interface import FakeProviders
 from steps import text_macros
+from steps.connections import table_rows
 from steps.context import ScenarioContext
 from steps.file_specs import file_names
 from steps.phone_literals import digits
@@ -42,6 +43,15 @@ def got_message(providers: FakeProviders, phone: str, service: str, text: str) -
 @then(phrase("клиенту «{phone}» через «{service}» отправлено сообщение:"))
 def got_long_message(providers: FakeProviders, phone: str, service: str, docstring: str) -> None:
     _exactly_once(providers, phone, service, docstring)
+
+
+@then(phrase("через «{service}» клиенты получили сообщения:"))
+def got_messages(providers: FakeProviders, service: str, datatable: list[list[str]]) -> None:
+    """Столбцы «Клиент» и «Текст»: каждому клиенту ровно одно своё сообщение, больше никому ничего."""
+    rows = table_rows(datatable)
+    for row in rows:
+        _exactly_once(providers, row["клиент"], service, text_macros.expand(row["текст"]))
+    assert len(providers.outbox()) == len(rows), f"лишние сообщения: {outbox_summary(providers)}"
 
 
 @then(phrase("клиент «{phone}» получил сообщений: {count:d}"))
