@@ -9,6 +9,8 @@ import pytest
 
 from drivers.protocol import AccessResult, ConnectResult, Editor, SaveResult
 
+SECOND_DEAL = "вторая"  # the key of «вторая сделка» in ScenarioContext.deals
+
 
 @dataclass
 class ScenarioContext:
@@ -29,6 +31,12 @@ class ScenarioContext:
         if self.deal_id is None:
             raise AssertionError("в сценарии ещё нет сделки: добавьте шаг «Дано сделка ...»")
         return self.deal_id
+
+    @property
+    def second_deal(self) -> int:
+        if SECOND_DEAL not in self.deals:
+            raise AssertionError("в сценарии нет второй сделки: добавьте шаг «Дано вторая сделка ...»")
+        return self.deals[SECOND_DEAL]
 
     @property
     def process(self) -> int:

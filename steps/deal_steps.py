@@ -10,7 +10,7 @@ from drivers.protocol import ContactSpec, CrmDriver
 from harness.clock import MOSCOW
 from steps import text_macros
 from steps.contact_tables import contacts_from_table, numbered_phones
-from steps.context import ScenarioContext
+from steps.context import SECOND_DEAL, ScenarioContext
 from steps.deal_defaults import CLIENT, DEFAULT_PHONE
 from steps.phrases import phrase
 
@@ -26,6 +26,13 @@ def deal_with_default_contact(crm_api: CrmDriver, ctx: ScenarioContext, funnel: 
 def deal_with_primary_phone(crm_api: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str, phone: str) -> None:
     contact = ContactSpec(name=CLIENT, primary=True, phones=(phone,))
     ctx.deal_id = crm_api.create_deal(funnel, stage, client_name=CLIENT, contacts=[contact])
+
+
+@given(phrase("вторая сделка в воронке «{funnel}» на этапе «{stage}» с основным контактом «{phone}»"))
+def second_deal(crm_api: CrmDriver, ctx: ScenarioContext, funnel: str, stage: str, phone: str) -> None:
+    """Ещё одна сделка того же клиента; «сделка» сценария остаётся прежней, эта — «вторая сделка»."""
+    contact = ContactSpec(name=CLIENT, primary=True, phones=(phone,))
+    ctx.deals[SECOND_DEAL] = crm_api.create_deal(funnel, stage, client_name=CLIENT, contacts=[contact])
 
 
 @given(phrase("сделка в воронке «{funnel}» на этапе «{stage}» с контактами:"))

@@ -30,6 +30,15 @@ def move_to_stage(
     clock.run_due()
 
 
+@when(phrase("вторую сделку переводят на этап «{stage}»"))
+def move_second_deal(
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stage: str
+) -> None:
+    mark_journals(ctx, providers)
+    crm.move_deal_to_stage(ctx.second_deal, stage)
+    clock.run_due()
+
+
 @when(phrase("сделку переводят по этапам «{stages}»"))
 def move_through(
     crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stages: str

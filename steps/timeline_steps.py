@@ -134,9 +134,17 @@ def dialog_status(crm: CrmDriver, ctx: ScenarioContext, phone: str, status: str)
 @then(phrase("в диалогах сделки ответ клиента «{phone}» через «{service}» на канал «{channel}»: «{text}»"))
 def reply_shown(crm: CrmDriver, ctx: ScenarioContext, phone: str, service: str, channel: str, text: str) -> None:
     """Ровно один такой ответ: от этого номера, через этот сервис, на этот канал, с этим текстом."""
-    replies = crm.replies(ctx.deal)
-    wanted = ReplyItem(sender=phone, service=service, channel=channel, text=text)
-    assert replies.count(wanted) == 1, f"ожидался ровно один ответ {wanted}, в диалогах: {replies}"
+    _one_reply(crm, ctx.deal, ReplyItem(sender=phone, service=service, channel=channel, text=text))
+
+
+@then(phrase("в диалогах второй сделки ответ клиента «{phone}» через «{service}» на канал «{channel}»: «{text}»"))
+def reply_in_second(crm: CrmDriver, ctx: ScenarioContext, phone: str, service: str, channel: str, text: str) -> None:
+    _one_reply(crm, ctx.second_deal, ReplyItem(sender=phone, service=service, channel=channel, text=text))
+
+
+def _one_reply(crm: CrmDriver, deal_id: int, wanted: ReplyItem) -> None:
+    replies = crm.replies(deal_id)
+    assert replies.count(wanted) == 1, f"сделка {deal_id}: ожидался ровно один ответ {wanted}, в диалогах: {replies}"
 
 
 @then("в диалогах сделки ответов клиента нет")
