@@ -79,6 +79,16 @@ def report_unsigned(providers: FakeProviders, ctx: ScenarioContext, service: str
     _emit(providers, ctx, service, phone, status, unsigned=True)
 
 
+@when(phrase("сервис «{service}» сообщает статус «{status}» сообщения, которое клиенту «{phone}» отправил «{other}»"))
+def report_foreign(
+    providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str, other: str
+) -> None:
+    """Идентификатор сообщения другого сервиса в уведомлении этого: ничего об этом сервисе он не значит."""
+    fake = fake_of(providers, service)
+    answer = fake.emit_status(_message_id(providers, other, phone), webhook_status(fake, service, status))
+    ctx.webhook_answers.append(answer)
+
+
 @when(phrase("сервис «{service}» сообщает статус «{status}» неизвестного CRM сообщения"))
 def report_unknown(providers: FakeProviders, ctx: ScenarioContext, service: str, status: str) -> None:
     _emit(providers, ctx, service, None, status)
