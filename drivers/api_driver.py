@@ -184,6 +184,19 @@ class ApiDriver:
             raise KeyError(f"на сделке {deal_id} нет кнопки «{label}»")
         self.client.press_button(deal_id, button.id)
 
+    def press_funnel_button(self, deal_id: int, funnel: str, label: str) -> AccessResult:
+        """A button of ``funnel`` (any funnel) pressed on the deal; the CRM's refusal when it has one."""
+        button = next((b for b in self._funnel(funnel).buttons if b.label == label), None)
+        if button is None:
+            raise KeyError(f"в воронке «{funnel}» нет кнопки «{label}»")
+        try:
+            self.client.press_button(deal_id, button.id)
+        except ApiError as exc:
+            if exc.status not in (403, 404, 422):
+                raise
+            return AccessResult(False, exc.detail)
+        return AccessResult(True, "")
+
     def delete_deal(self, deal_id: int) -> None:
         self.client.delete_deal(deal_id)
 

@@ -191,6 +191,14 @@ class OpenedLink:
 
 
 @runtime_checkable
+class FunnelButtons(Protocol):
+    """Presses a button of any funnel on a deal, as an external system calling the REST API could (a page
+    shows only the buttons of the deal's own funnel)."""
+
+    def press_funnel_button(self, deal_id: int, funnel: str, label: str) -> AccessResult: ...
+
+
+@runtime_checkable
 class LinkOpener(Protocol):
     """Opens an absolute link (e.g. the value of «Ссылка на сделку») as the signed-in user would."""
 

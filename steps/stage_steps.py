@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pytest_bdd import given, when
+from pytest_bdd import given, then, when
 
-from drivers.protocol import ContactSpec, CrmDriver
+from drivers.protocol import ContactSpec, CrmDriver, FunnelButtons
 from harness.clock import ScenarioClock
 from mocks.interface import FakeProviders
 from steps import text_macros
@@ -87,6 +87,29 @@ def move_to_stage_by_api(
     mark_journals(ctx, providers)
     crm_api.move_deal_to_stage(ctx.deal, stage)
     clock.run_due()
+
+
+@when(phrase("через API в сделке нажимают кнопку «{label}» воронки «{funnel}»"))
+def press_other_funnels_button(
+    crm_api: CrmDriver,
+    ctx: ScenarioContext,
+    providers: FakeProviders,
+    clock: ScenarioClock,
+    label: str,
+    funnel: str,
+) -> None:
+    """Внешняя система передаёт кнопку по её номеру — в том числе кнопку чужой воронки."""
+    assert isinstance(crm_api, FunnelButtons), "драйвер API не умеет нажимать кнопки чужой воронки"
+    mark_journals(ctx, providers)
+    ctx.last_page = crm_api.press_funnel_button(ctx.deal, funnel, label)
+    clock.run_due()
+
+
+@then("CRM отказала: такой кнопки у сделки нет")
+def button_refused(ctx: ScenarioContext) -> None:
+    result = ctx.last_page
+    assert result is not None and not result.allowed, f"кнопку чужой воронки CRM приняла: {result}"
+    assert "Кнопка" in result.message, f"отказ не называет кнопку: «{result.message}»"
 
 
 @when(phrase("менеджер «{login}» с паролем «{password}» переводит сделку на этап «{stage}»"))
