@@ -365,7 +365,9 @@ class ApiDriver:
         return service
 
     def _channel_id(self, provider: str | None, channel: str | None) -> int | str | None:
-        """The id of the chosen channel among the integration's channels (also inactive ones, to be refused)."""
+        """The id of the chosen channel among the integration's channels (also inactive ones, to be refused);
+        else the id of another service's channel with that number (a REST client may send any id: to be
+        refused too); else the text as typed."""
         if not channel or not provider:
             return channel
         try:
@@ -377,6 +379,10 @@ class ApiDriver:
         for item in integration.channels:
             if channel in (item.display, _number(item.display)):
                 return item.id
+        for other in self._readable(self.client.integrations) or []:
+            for item in other.channels if other.provider != provider else []:
+                if channel in (item.display, _number(item.display)):
+                    return item.id
         return channel
 
     @_refusals

@@ -84,6 +84,11 @@ def test_eleventh_file_is_refused(api: TestClient, demo_rows: DemoRows) -> None:
     assert ("file_ids", "Добавить файлы") in _refused(api, demo_rows, {"file_ids": ids, "text": ""})
 
 
+def test_the_same_file_attached_twice_is_refused(api: TestClient, demo_rows: DemoRows) -> None:
+    file_id = api.post("/api/files", files={"file": ("прайс.pdf", b"%PDF-1.4 x")}).json()["id"]
+    assert ("file_ids", "Добавить файлы") in _refused(api, demo_rows, {"file_ids": [file_id, file_id]})
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
