@@ -169,6 +169,12 @@ class ApiDriver:
         self.client.add_task(deal_id, TaskIn(title=title, due_at=due_at))
 
     @_refusals
+    def complete_task(self, deal_id: int, title: str) -> None:
+        found = [t for t in self.client.deal(deal_id).tasks if t.title == title]
+        if len(found) != 1:
+            raise KeyError(f"у сделки {deal_id} задач «{title}»: {len(found)}")
+        self.client.set_task_done(deal_id, found[0].id)
+
     def move_deal_to_stage(self, deal_id: int, stage: str) -> None:
         deal = self.client.deal(deal_id)
         self.client.change_stage(deal_id, self._stage_id(deal.funnel.name, stage))

@@ -199,6 +199,13 @@ class FunnelButtons(Protocol):
 
 
 @runtime_checkable
+class TaskCompletion(Protocol):
+    """Marks a task of a deal done (through the REST API; the deal card has no control for it)."""
+
+    def complete_task(self, deal_id: int, title: str) -> None: ...
+
+
+@runtime_checkable
 class LinkOpener(Protocol):
     """Opens an absolute link (e.g. the value of «Ссылка на сделку») as the signed-in user would."""
 

@@ -211,6 +211,10 @@ class CrmClient:
     def add_task(self, deal_id: int, body: TaskIn) -> TaskOut:
         return self._as(TaskOut, self._call("POST", f"/api/deals/{deal_id}/tasks", json=self._dump(body)))
 
+    def set_task_done(self, deal_id: int, task_id: int, done: bool = True) -> TaskOut:
+        path = f"/api/deals/{deal_id}/tasks/{task_id}"
+        return self._as(TaskOut, self._call("PATCH", path, json={"done": done}))
+
     def timeline(self, deal_id: int) -> list[TimelineEntryOut]:
         return self._as(list[TimelineEntryOut], self._call("GET", f"/api/deals/{deal_id}/timeline"))
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pytest_bdd import given, then, when
 
-from drivers.protocol import ContactSpec, CrmDriver
+from drivers.protocol import ContactSpec, CrmDriver, TaskCompletion
 from harness.clock import MOSCOW
 from steps import text_macros
 from steps.contact_tables import contacts_from_table, numbered_phones
@@ -110,6 +110,12 @@ def add_task(crm_api: CrmDriver, ctx: ScenarioContext, title: str, when: str) ->
     """Срок — «дд.мм.гггг чч:мм» по Москве."""
     due = dt.datetime.strptime(when.strip(), "%d.%m.%Y %H:%M").replace(tzinfo=MOSCOW)
     crm_api.add_task(ctx.deal, title, due)
+
+
+@given(phrase("задача «{title}» выполнена"))
+def task_done(crm_api: CrmDriver, ctx: ScenarioContext, title: str) -> None:
+    assert isinstance(crm_api, TaskCompletion), "драйвер API не умеет закрывать задачи"
+    crm_api.complete_task(ctx.deal, title)
 
 
 @then(phrase("сделка находится в воронке «{funnel}» на этапе «{stage}»"))

@@ -57,6 +57,10 @@ class TaskIn(BaseModel):
     due_at: TaskDue
 
 
+class TaskDone(BaseModel):
+    done: bool
+
+
 class TaskOut(BaseModel):
     id: int
     title: str

@@ -23,6 +23,7 @@ from emulator.api.deal_schemas import (
     ReplyOut,
     RunOut,
     StageChange,
+    TaskDone,
     TaskIn,
     TaskOut,
     TimelineEntryOut,
@@ -169,6 +170,19 @@ def add_task(deal_id: int, body: TaskIn, session: SessionDep, _: UserDep) -> Tas
     task = tasks.add_task(session, deals.get_deal(session, deal_id), body.title, body.due_at)
     return TaskOut(
         id=task.id, title=task.title, due_at=task.due_at, due_relative=relative_time.relative(task.due_at), done=False
+    )
+
+
+@router.patch("/deals/{deal_id}/tasks/{task_id}", response_model=TaskOut)
+def set_task_done(deal_id: int, task_id: int, body: TaskDone, session: SessionDep, _: UserDep) -> TaskOut:
+    """Mark a task of the deal done (or open again): a done task no longer gives «Дата и время задачи»."""
+    task = tasks.set_done(session, deals.get_deal(session, deal_id), task_id, body.done)
+    return TaskOut(
+        id=task.id,
+        title=task.title,
+        due_at=task.due_at,
+        due_relative=relative_time.relative(task.due_at),
+        done=task.done,
     )
 
 

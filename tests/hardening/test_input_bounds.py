@@ -43,6 +43,7 @@ VALID_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/deals/{deal_id}/contacts"): {},
     ("PUT", "/api/deals/{deal_id}/contacts/{contact_id}"): {},
     ("POST", "/api/deals/{deal_id}/tasks"): {"title": "Позвонить", "due_at": "2026-11-11T10:00:00+03:00"},
+    ("PATCH", "/api/deals/{deal_id}/tasks/{task_id}"): {"done": True},
     ("PUT", "/api/business-processes/{process_id}"): {},
 }
 
