@@ -79,6 +79,20 @@ def test_wazzup_subscription_is_made_on_connect_and_its_test_call_answered(world
     assert test.url.startswith(f"{world.crm_url}/api/webhooks/wazzup/") and len(test.url) <= 200
 
 
+def test_refreshing_wazzup_channels_subscribes_again_after_wazzup_lost_the_subscription(world: World) -> None:
+    """«Обновить каналы» registers the webhook again: Wazzup may have dropped it (the account was changed in
+    its cabinet, say), and no status would reach the CRM until it is made again."""
+    fake = world.local_fakes.of(WazzupFake)
+    registered = fake.webhook_url
+    fake.subscriptions = None
+    fake._learn_webhook(None)  # Wazzup forgot the address (the fake's own state, as its registration keeps it)
+    world.client.sync_channels("wazzup")
+    assert fake.webhook_url == registered and fake.subscriptions is not None
+    deal_id, message_id = _sent(world, "wazzup")
+    assert world.fakes.wazzup.emit_status(message_id, "delivered") == 200
+    assert world.statuses(deal_id) == ["Статус: Доставлено"]
+
+
 def test_wazzup_messages_and_statuses_in_one_post_and_edited_tolerated(world: World) -> None:
     deal_id, message_id = _sent(world, "wazzup")
     channel = world.local_fakes.wazzup.channel("79370000001").id
