@@ -241,6 +241,13 @@ class WazzupFake(ProviderFake):
             return False
         return received_at is not None
 
+    def drop_subscription(self) -> None:
+        """Wazzup forgets the account's webhook address and subscription (its settings were changed in the
+        Wazzup cabinet, say): nothing is delivered until the CRM subscribes again."""
+        with self._lock:
+            self._learn_webhook(None)
+            self.subscriptions = None
+
     def _subscribe(self, body: dict[str, Any]) -> FakeResponse:
         uri: str = body["webhooksUri"]
         test = self.test_call(uri, {}, encode_payload({"test": True}))

@@ -84,8 +84,8 @@ def test_refreshing_wazzup_channels_subscribes_again_after_wazzup_lost_the_subsc
     its cabinet, say), and no status would reach the CRM until it is made again."""
     fake = world.local_fakes.of(WazzupFake)
     registered = fake.webhook_url
-    fake.subscriptions = None
-    fake._learn_webhook(None)  # Wazzup forgot the address (the fake's own state, as its registration keeps it)
+    fake.drop_subscription()
+    assert fake.webhook_url is None
     world.client.sync_channels("wazzup")
     assert fake.webhook_url == registered and fake.subscriptions is not None
     deal_id, message_id = _sent(world, "wazzup")
