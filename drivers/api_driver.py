@@ -33,7 +33,7 @@ from drivers.protocol import (
 )
 from emulator.api.deal_schemas import ContactIn, DealCreate, DealUpdate, FunnelOut, PhoneIn, TaskIn
 from emulator.api.integration_schemas import IntegrationOut
-from emulator.api.process_schemas import EditorOptions
+from emulator.api.process_schemas import ChannelRef, EditorOptions
 from emulator.client import ApiError, CrmClient
 
 P = ParamSpec("P")
@@ -72,6 +72,11 @@ def _refusals(method: Callable[P, R]) -> Callable[P, R]:
 def _number(label: str) -> str:
     """ "+7(937)000-00-03 (Продажи)" -> "+7(937)000-00-03": the channel as the CRM lists it, without its name."""
     return label.split(" (", 1)[0].strip()
+
+
+def _channel_named(channels: Sequence[ChannelRef], channel: str) -> int | None:
+    """The id of the channel listed as ``channel`` (its display, or its number alone), or None."""
+    return next((c.id for c in channels if channel in (c.display, _number(c.display))), None)
 
 
 def _contact_in(spec: ContactSpec) -> ContactIn:
@@ -382,14 +387,11 @@ class ApiDriver:
             if exc.status == 403:  # a manager's attempt: the CRM must refuse the write itself
                 return channel
             return channel
-        for item in integration.channels:
-            if channel in (item.display, _number(item.display)):
-                return item.id
-        for other in self._readable(self.client.integrations) or []:
-            for item in other.channels if other.provider != provider else []:
-                if channel in (item.display, _number(item.display)):
-                    return item.id
-        return channel
+        found = _channel_named(integration.channels, channel)
+        if found is None:
+            others = [i for i in self._readable(self.client.integrations) or [] if i.provider != provider]
+            found = _channel_named([c for other in others for c in other.channels], channel)
+        return found if found is not None else channel
 
     @_refusals
     def save_business_process(self, spec: ProcessSpec, process_id: int | None = None) -> SaveResult:

@@ -25,17 +25,21 @@ def move_to_stage(
     crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stage: str
 ) -> None:
     """Вручную: нажать на текущий этап и выбрать другой; наступившие действия выполняются сразу."""
-    mark_journals(ctx, providers)
-    crm.move_deal_to_stage(ctx.deal, stage)
-    clock.run_due()
+    _move(crm, ctx, providers, clock, ctx.deal, stage)
 
 
 @when(phrase("вторую сделку переводят на этап «{stage}»"))
 def move_second_deal(
     crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, stage: str
 ) -> None:
+    _move(crm, ctx, providers, clock, ctx.second_deal, stage)
+
+
+def _move(
+    crm: CrmDriver, ctx: ScenarioContext, providers: FakeProviders, clock: ScenarioClock, deal_id: int, stage: str
+) -> None:
     mark_journals(ctx, providers)
-    crm.move_deal_to_stage(ctx.second_deal, stage)
+    crm.move_deal_to_stage(deal_id, stage)
     clock.run_due()
 
 

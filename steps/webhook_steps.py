@@ -30,10 +30,11 @@ def _emit(
     phone: str | None,
     status: str,
     error: str | None = None,
+    sent_by: str | None = None,
     **options: Any,
 ) -> None:
     fake = fake_of(providers, service)
-    message_id = _message_id(providers, service, phone) if phone is not None else UNKNOWN_MESSAGE
+    message_id = _message_id(providers, sent_by or service, phone) if phone is not None else UNKNOWN_MESSAGE
     reason = fake.profile.delivery_error(error) if error is not None else None
     answer = fake.emit_status(
         message_id, webhook_status(fake, service, status), error=reason, options=StatusOptions(**options)
@@ -84,9 +85,7 @@ def report_foreign(
     providers: FakeProviders, ctx: ScenarioContext, service: str, status: str, phone: str, other: str
 ) -> None:
     """Идентификатор сообщения другого сервиса в уведомлении этого: ничего об этом сервисе он не значит."""
-    fake = fake_of(providers, service)
-    answer = fake.emit_status(_message_id(providers, other, phone), webhook_status(fake, service, status))
-    ctx.webhook_answers.append(answer)
+    _emit(providers, ctx, service, phone, status, sent_by=other)
 
 
 @when(phrase("сервис «{service}» сообщает статус «{status}» неизвестного CRM сообщения"))

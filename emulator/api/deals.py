@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from emulator import contacts, deals, relative_time, replies, row_ids, tasks, timeline
+from emulator import contacts, deals, replies, row_ids, tasks, timeline
 from emulator.api import presenters
 from emulator.api.bearer_route import BearerRoute
 from emulator.api.deal_schemas import (
@@ -167,23 +167,13 @@ def delete_contact(deal_id: int, contact_id: int, session: SessionDep, _: UserDe
 
 @router.post("/deals/{deal_id}/tasks", response_model=TaskOut, status_code=status.HTTP_201_CREATED)
 def add_task(deal_id: int, body: TaskIn, session: SessionDep, _: UserDep) -> TaskOut:
-    task = tasks.add_task(session, deals.get_deal(session, deal_id), body.title, body.due_at)
-    return TaskOut(
-        id=task.id, title=task.title, due_at=task.due_at, due_relative=relative_time.relative(task.due_at), done=False
-    )
+    return presenters.task_out(tasks.add_task(session, deals.get_deal(session, deal_id), body.title, body.due_at))
 
 
 @router.patch("/deals/{deal_id}/tasks/{task_id}", response_model=TaskOut)
 def set_task_done(deal_id: int, task_id: int, body: TaskDone, session: SessionDep, _: UserDep) -> TaskOut:
     """Mark a task of the deal done (or open again): a done task no longer gives «Дата и время задачи»."""
-    task = tasks.set_done(session, deals.get_deal(session, deal_id), task_id, body.done)
-    return TaskOut(
-        id=task.id,
-        title=task.title,
-        due_at=task.due_at,
-        due_relative=relative_time.relative(task.due_at),
-        done=task.done,
-    )
+    return presenters.task_out(tasks.set_done(session, deals.get_deal(session, deal_id), task_id, body.done))
 
 
 @router.get("/deals/{deal_id}/timeline", response_model=list[TimelineEntryOut])

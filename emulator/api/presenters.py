@@ -36,6 +36,7 @@ from emulator.models import (
     OutgoingMessage,
     ProcessRun,
     StoredFile,
+    Task,
     TimelineEntry,
     User,
 )
@@ -64,6 +65,16 @@ def funnel_out(funnel: Funnel) -> FunnelOut:
     )
 
 
+def task_out(task: Task) -> TaskOut:
+    return TaskOut(
+        id=task.id,
+        title=task.title,
+        due_at=task.due_at,
+        due_relative=relative_time.relative(task.due_at),
+        done=task.done,
+    )
+
+
 def deal_out(session: Session, settings: Settings, deal: Deal) -> DealOut:
     return DealOut(
         id=deal.id,
@@ -87,10 +98,7 @@ def deal_out(session: Session, settings: Settings, deal: Deal) -> DealOut:
             )
             for c in deal.contacts
         ],
-        tasks=[
-            TaskOut(id=t.id, title=t.title, due_at=t.due_at, due_relative=relative_time.relative(t.due_at), done=t.done)
-            for t in deal.tasks
-        ],
+        tasks=[task_out(t) for t in deal.tasks],
         custom_fields=[CustomFieldValueOut(id=v.field_id, name=v.field.name, value=v.value) for v in deal.field_values],
         # The funnel's buttons (ordered by position, as deals.buttons lists them), loaded with the deal's view.
         buttons=[ButtonOut(id=b.id, label=b.label, target_stage_id=b.target_stage_id) for b in deal.funnel.buttons],
